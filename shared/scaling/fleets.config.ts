@@ -1,0 +1,52 @@
+/**
+ * The scaling numbers for each worker fleet. The local autoscaler enforces them, the CDK app turns
+ * them into AWS scaling policies, and the simulator replays traffic through them: change them here
+ * and nowhere else.
+ */
+export interface FleetScaling {
+  /** Fewest workers kept running (0 lets a fleet sleep until a single message arrives). */
+  readonly min: number;
+  /** Most workers ever started. */
+  readonly max: number;
+  /** Jobs one worker process runs at once. */
+  readonly concurrency: number;
+  /** Backlog (waiting + active) one worker is expected to carry; desired = ceil(backlog / target). */
+  readonly targetBacklogPerWorker: number;
+  /** Age of the oldest waiting job, in seconds, above which the fleet is behind its SLO. */
+  readonly queueAgeSloSeconds: number;
+  /** Scale-up step limit: at most +100 % or +maxStepUp workers per decision, whichever is larger. */
+  readonly maxStepUp: number;
+  /** Scale-down step: workers retired per decision. */
+  readonly maxStepDown: number;
+  /** A scale-down happens only if every decision in this rolling window wanted fewer workers. */
+  readonly scaleDownWindowSeconds: number;
+  /** How long a retiring worker may take to finish its jobs; longer than the longest LLM call. */
+  readonly drainDeadlineSeconds: number;
+}
+
+export type FleetName = 'chat' | 'writer';
+
+export const fleets = {
+  chat: {
+    min: 1,
+    max: 16,
+    concurrency: 16,
+    targetBacklogPerWorker: 16,
+    queueAgeSloSeconds: 2,
+    maxStepUp: 4,
+    maxStepDown: 1,
+    scaleDownWindowSeconds: 60,
+    drainDeadlineSeconds: 120,
+  },
+  writer: {
+    min: 1,
+    max: 4,
+    concurrency: 10,
+    targetBacklogPerWorker: 200,
+    queueAgeSloSeconds: 10,
+    maxStepUp: 4,
+    maxStepDown: 1,
+    scaleDownWindowSeconds: 120,
+    drainDeadlineSeconds: 60,
+  },
+} as const satisfies Record<FleetName, FleetScaling>;
