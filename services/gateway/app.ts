@@ -1,0 +1,111 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import fastifyCookie from '@fastify/cookie';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Queue } from 'bullmq';
+import Fastify, { type FastifyBaseLogger } from 'fastify';
+import type { Redis } from 'ioredis';
+import { sql } from 'kysely';
+import type { Registry } from 'prom-client';
+import type { Db } from '../../shared/db/database';
+import type { ChatJob } from '../../shared/jobs/chat.job';
+import type { RedisKeys } from '../../shared/redis/keys';
+import type { WritesProducer } from '../../shared/sqs/writes.producer';
+import type { Logger } from '../../shared/telemetry/logger';
+import { createAuthGuard } from './auth/auth.guard';
+import { authRoutes } from './auth/auth.routes';
+import { createSessionStore } from './auth/session.store';
+import { createUserStore } from './auth/user.store';
+import { conversationRoutes } from './conversations/conversation.routes';
+import { createConversationStore } from './conversations/conversation.store';
+import type { GatewayConfig } from './gateway.config';
+import { ErrorBody } from './http.schemas';
+import { healthRoutes } from './ops/health.routes';
+import { registerErrorHandling } from './plugins/errors';
+import { createGatewayMetrics, registerHttpMetrics } from './plugins/http.metrics';
+import { replyRoutes } from './replies/reply.routes';
+import { createReplyService } from './replies/reply.service';
+import type { StreamHub } from './replies/stream.hub';
+import '../../shared/jobs/formats';
+
+export interface GatewayDeps {
+  config: GatewayConfig;
+  log: Logger;
+  registry: Registry;
+  redis: Redis;
+  keys: RedisKeys;
+  db: Db;
+  chatQueue: Queue<ChatJob>;
+  writes: WritesProducer;
+  hub: StreamHub;
+}
+
+/** The gateway: authenticates, validates, enqueues and relays. It never calls the LLM. */
+export async function buildGateway(deps: GatewayDeps) {
+  const { config, redis, keys, db } = deps;
+  const app = Fastify({
+    loggerInstance: deps.log as FastifyBaseLogger,
+    bodyLimit: config.BODY_LIMIT_BYTES,
+    disableRequestLogging: true,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  registerErrorHandling(app, deps.log);
+  const metrics = createGatewayMetrics(deps.registry);
+  registerHttpMetrics(app, metrics);
+  await app.register(fastifyCookie);
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: { title: 'Aira API', version: '1.0.0', description: 'Personalized AI chat: survey, persona, streamed replies.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+  });
+  app.addSchema(ErrorBody);
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+
+  const turns = { max: config.TURNS_MAX, ttlSeconds: config.TURNS_TTL_S };
+  const sessions = createSessionStore({ redis, keys, ttlSeconds: config.SESSION_TTL_S });
+  const users = createUserStore({ redis, keys, db, writes: deps.writes, ttlSeconds: config.SESSION_TTL_S });
+  const conversations = createConversationStore({ redis, keys, db, writes: deps.writes, ttlSeconds: config.TURNS_TTL_S });
+  const replies = createReplyService({
+    redis,
+    keys,
+    db,
+    queue: deps.chatQueue,
+    writes: deps.writes,
+    turns,
+    streamTtlSeconds: config.REPLY_STREAM_TTL_S,
+  });
+  const requireUser = createAuthGuard(sessions);
+
+  await app.register(healthRoutes, {
+    registry: deps.registry,
+    checks: { redis: () => redis.ping(), database: () => sql`select 1`.execute(db) },
+  });
+  await app.register(authRoutes, {
+    sessions,
+    users,
+    cookie: { secure: config.COOKIE_SECURE, maxAgeSeconds: config.SESSION_TTL_S },
+  });
+  await app.register(conversationRoutes, { requireUser, users, conversations, replies, messageMaxChars: config.MESSAGE_MAX_CHARS });
+  await app.register(replyRoutes, {
+    requireUser,
+    replies,
+    conversations,
+    hub: deps.hub,
+    keys,
+    exists: (key) => redis.exists(key),
+    heartbeatMs: config.SSE_HEARTBEAT_MS,
+    metrics: { open: metrics.streamsOpen, relay: metrics.hop },
+  });
+
+  const webDir = resolve(config.WEB_DIST_DIR);
+  if (existsSync(webDir)) {
+    await app.register(fastifyStatic, { root: webDir, prefix: '/', wildcard: false, index: ['index.html'] });
+  }
+  return app;
+}

@@ -1,0 +1,137 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { personaById } from '../../../shared/personas/personas';
+import type { UserStore } from '../auth/user.store';
+import { errorResponses, IdParams, LangQuery } from '../http.schemas';
+import { langOf } from '../lang';
+import { HttpError, notFound } from '../plugins/errors';
+import type { ReplyService } from '../replies/reply.service';
+import type { ConversationStore } from './conversation.store';
+
+const PersonaRef = Type.Object({ id: Type.String(), name: Type.String() });
+const Conversation = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  persona: PersonaRef,
+  title: Type.Union([Type.String(), Type.Null()]),
+  createdAt: Type.Number(),
+});
+const Message = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  role: Type.Union([Type.Literal('user'), Type.Literal('assistant')]),
+  content: Type.String(),
+  status: Type.Union([Type.Literal('complete'), Type.Literal('streaming'), Type.Literal('cancelled'), Type.Literal('failed')]),
+  replyId: Type.String({ format: 'uuid' }),
+  createdAt: Type.Number(),
+});
+
+export interface ConversationRouteDeps {
+  requireUser: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+  users: UserStore;
+  conversations: ConversationStore;
+  replies: ReplyService;
+  messageMaxChars: number;
+}
+
+export const conversationRoutes: FastifyPluginAsyncTypebox<ConversationRouteDeps> = async (app, deps) => {
+  const { requireUser, conversations } = deps;
+  app.addHook('preHandler', requireUser);
+
+  const owned = async (userId: string, id: string) => {
+    const conversation = await conversations.find(userId, id);
+    if (!conversation) throw notFound('No such conversation');
+    return conversation;
+  };
+
+  app.post(
+    '/api/conversations',
+    {
+      schema: {
+        tags: ['chat'],
+        summary: 'Start a conversation in the user’s persona',
+        querystring: LangQuery,
+        response: { 201: Type.Object({ id: Type.String(), persona: PersonaRef }), ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const user = await deps.users.get(request.userId);
+      const persona = personaById(user?.personaId);
+      const conversation = await conversations.create(request.userId, persona.id);
+      return reply.code(201).send({ id: conversation.id, persona: { id: persona.id, name: persona.name[langOf(request)] } });
+    },
+  );
+
+  app.get(
+    '/api/conversations',
+    {
+      schema: {
+        tags: ['chat'],
+        summary: 'The user’s conversations, newest first',
+        querystring: LangQuery,
+        response: { 200: Type.Object({ conversations: Type.Array(Conversation) }), ...errorResponses },
+      },
+    },
+    async (request) => {
+      const lang = langOf(request);
+      const list = await conversations.list(request.userId);
+      return {
+        conversations: list.map((c) => {
+          const persona = personaById(c.personaId);
+          return { id: c.id, persona: { id: persona.id, name: persona.name[lang] }, title: c.title, createdAt: c.createdAt };
+        }),
+      };
+    },
+  );
+
+  app.get(
+    '/api/conversations/:id/messages',
+    {
+      schema: {
+        tags: ['chat'],
+        summary: 'The history, oldest first, including turns still being saved',
+        params: IdParams,
+        response: { 200: Type.Object({ messages: Type.Array(Message) }), ...errorResponses },
+      },
+    },
+    async (request) => {
+      await owned(request.userId, request.params.id);
+      return { messages: await conversations.history(request.userId, request.params.id) };
+    },
+  );
+
+  app.post(
+    '/api/conversations/:id/messages',
+    {
+      schema: {
+        tags: ['chat'],
+        summary: 'Send a message; the reply streams from streamUrl',
+        params: IdParams,
+        querystring: LangQuery,
+        body: Type.Object(
+          { content: Type.String({ minLength: 1, maxLength: 100_000 }) },
+          { additionalProperties: false },
+        ),
+        response: {
+          202: Type.Object({ userMessageId: Type.String(), replyId: Type.String(), streamUrl: Type.String() }),
+          413: errorResponses[400],
+          ...errorResponses,
+        },
+      },
+    },
+    async (request, reply) => {
+      const content = request.body.content.trim();
+      if (!content) throw new HttpError(400, 'empty_message', 'The message is empty.');
+      if ([...content].length > deps.messageMaxChars) {
+        throw new HttpError(413, 'message_too_long', `A message may have at most ${deps.messageMaxChars} characters.`);
+      }
+      const conversation = await owned(request.userId, request.params.id);
+      const { replyId, userMessageId } = await deps.replies.start({
+        userId: request.userId,
+        conversation,
+        content,
+        lang: langOf(request),
+      });
+      return reply.code(202).send({ userMessageId, replyId, streamUrl: `/api/replies/${replyId}/stream` });
+    },
+  );
+};

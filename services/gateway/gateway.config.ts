@@ -1,0 +1,32 @@
+import { type Static, Type } from '@sinclair/typebox';
+import { commonEnv } from '../../shared/config/common.config';
+import { Port, parseEnv } from '../../shared/config/env';
+
+export const GatewayEnv = Type.Object({
+  ...commonEnv,
+  // HTTP listener of the gateway (API, SSE, /docs, /metrics, the web app).
+  PORT: Port(3000, 'gateway HTTP port'),
+  HOST: Type.String({ default: '127.0.0.1' }),
+  // Operator token for /api/ops/* and /admin/queues; unset disables them.
+  OPS_TOKEN: Type.Optional(Type.String({ minLength: 16, description: 'at least 16 characters' })),
+  // Session lifetime in seconds (sliding).
+  SESSION_TTL_S: Type.Integer({ minimum: 60, default: 30 * 86_400 }),
+  // Longest chat message accepted, in characters.
+  MESSAGE_MAX_CHARS: Type.Integer({ minimum: 1, maximum: 8000, default: 4000 }),
+  // Largest request body accepted, in bytes.
+  BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, default: 64 * 1024 }),
+  // SSE comment heartbeat interval.
+  SSE_HEARTBEAT_MS: Type.Integer({ minimum: 100, default: 15_000 }),
+  // Recent turns kept per conversation in Redis, and their TTL (same numbers as the chat worker).
+  TURNS_MAX: Type.Integer({ minimum: 2, maximum: 200, default: 20 }),
+  TURNS_TTL_S: Type.Integer({ minimum: 60, default: 86_400 }),
+  REPLY_STREAM_TTL_S: Type.Integer({ minimum: 10, default: 3600 }),
+  // Folder with the built web app; served at / when it exists.
+  WEB_DIST_DIR: Type.String({ default: './web/dist' }),
+  // Set the session cookie's Secure flag (on behind HTTPS).
+  COOKIE_SECURE: Type.Boolean({ default: false }),
+});
+
+export type GatewayConfig = Static<typeof GatewayEnv>;
+
+export const loadGatewayConfig = (env = process.env) => parseEnv(GatewayEnv, env);

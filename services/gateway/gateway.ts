@@ -1,0 +1,47 @@
+import { Queue } from 'bullmq';
+import { createDb } from '../../shared/db/database';
+import { catalog } from '../../shared/jobs/catalog';
+import type { ChatJob } from '../../shared/jobs/chat.job';
+import { createShutdown, once } from '../../shared/lifecycle/shutdown';
+import { createRedis } from '../../shared/redis/connection';
+import { redisKeys } from '../../shared/redis/keys';
+import { createSqs, resolveWritesQueues } from '../../shared/sqs/sqs.client';
+import { createWritesProducer } from '../../shared/sqs/writes.producer';
+import { createLogger } from '../../shared/telemetry/logger';
+import { createRegistry } from '../../shared/telemetry/metrics';
+import { buildGateway } from './app';
+import type { GatewayConfig } from './gateway.config';
+import { createStreamHub } from './replies/stream.hub';
+
+/**
+ * Starts a gateway on its configured port. Its Redis footprint is fixed: one command connection
+ * (also used by the BullMQ producer) and one blocking reader for every SSE stream it relays.
+ */
+export async function startGateway(config: GatewayConfig) {
+  const log = createLogger('gateway', config.LOG_LEVEL);
+  const registry = createRegistry('gateway');
+  const keys = redisKeys(config.AIRA_PREFIX);
+  const redis = createRedis(config.REDIS_URL, { name: 'gateway:cmd' });
+  const reader = createRedis(config.REDIS_URL, { name: 'gateway:streams', blocking: true });
+  const db = createDb({ url: config.DATABASE_URL, dataDir: config.AIRA_DATA_DIR });
+  const sqs = createSqs(config);
+  const queues = await resolveWritesQueues(sqs, config);
+  const writes = createWritesProducer({ sqs, queueUrl: queues.url });
+  const chatQueue = new Queue<ChatJob>(catalog.chat.name, { connection: redis, prefix: config.AIRA_PREFIX });
+  const hub = createStreamHub({ reader, control: redis, log });
+  const app = await buildGateway({ config, log, registry, redis, keys, db, chatQueue, writes, hub });
+  const address = await app.listen({ port: config.PORT, host: config.HOST });
+  const port = Number(new URL(address).port);
+  log.info({ url: address }, 'gateway ready');
+
+  const shutdown = createShutdown(log);
+  shutdown.add('http server', once(() => app.close()));
+  shutdown.add('stream hub', once(() => hub.close()));
+  shutdown.add('queue', once(() => chatQueue.close()));
+  shutdown.add('redis', once(async () => {
+    await Promise.allSettled([redis.quit(), reader.quit()]);
+  }));
+  shutdown.add('database', once(() => db.destroy()));
+  shutdown.add('sqs', () => sqs.destroy());
+  return { app, url: `http://${config.HOST}:${port}`, port, queues, shutdown, stop: () => shutdown.shutdown('stop') };
+}

@@ -1,0 +1,116 @@
+import { randomUUID } from 'node:crypto';
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { findReplyMessage } from '../../../shared/db/messages.repository';
+import type { Db } from '../../../shared/db/database';
+import { assertChatJob, catalog } from '../../../shared/jobs/catalog';
+import type { ChatJob, Lang } from '../../../shared/jobs/chat.job';
+import type { RedisKeys } from '../../../shared/redis/keys';
+import { finalizeReply } from '../../../shared/replies/reply.finalizer';
+import { type PendingTurn, pushTurn, type TurnsPolicy } from '../../../shared/replies/turns';
+import type { WritesProducer } from '../../../shared/sqs/writes.producer';
+import type { ConversationRecord } from '../conversations/conversation.store';
+
+export interface ReplyMeta {
+  replyId: string;
+  userId: string;
+  conversationId: string;
+  status: string;
+}
+
+/**
+ * Starting, finding and cancelling replies on the request path. The gateway only enqueues: the
+ * chat worker that takes the job calls the LLM.
+ */
+export function createReplyService(deps: {
+  redis: Redis;
+  keys: RedisKeys;
+  db: Db;
+  queue: Queue<ChatJob>;
+  writes: WritesProducer;
+  turns: TurnsPolicy;
+  streamTtlSeconds: number;
+}) {
+  const { redis, keys } = deps;
+
+  return {
+    async start(input: { userId: string; conversation: ConversationRecord; content: string; lang: Lang }) {
+      const replyId = randomUUID();
+      const userMessageId = randomUUID();
+      const enqueuedAt = Date.now();
+      const job: ChatJob = {
+        v: 1,
+        replyId,
+        userMessageId,
+        conversationId: input.conversation.id,
+        userId: input.userId,
+        personaId: input.conversation.personaId,
+        lang: input.lang,
+        content: input.content,
+        enqueuedAt,
+      };
+      assertChatJob(job);
+      const pending: PendingTurn = {
+        replyId,
+        user: { id: userMessageId, content: input.content, at: enqueuedAt },
+        assistant: { status: 'streaming', content: '', finishReason: null, usage: null, at: enqueuedAt },
+      };
+      const tx = redis
+        .multi()
+        .hset(keys.reply(replyId), {
+          userId: input.userId,
+          conversationId: input.conversation.id,
+          userMessageId,
+          status: 'queued',
+          createdAt: enqueuedAt,
+        })
+        .expire(keys.reply(replyId), deps.turns.ttlSeconds)
+        .hset(keys.pendingTurns(input.conversation.id), replyId, JSON.stringify(pending))
+        .expire(keys.pendingTurns(input.conversation.id), deps.turns.ttlSeconds);
+      pushTurn(tx, keys, input.conversation.id, { id: userMessageId, role: 'user', content: input.content, at: enqueuedAt }, deps.turns);
+      await tx.exec();
+      await deps.queue.add('reply', job, { ...catalog.chat.options, jobId: replyId });
+      return { replyId, userMessageId };
+    },
+
+    /** The reply if this user owns it; someone else's reply is as absent as a missing one. */
+    async find(userId: string, replyId: string): Promise<ReplyMeta | null> {
+      const meta = await redis.hgetall(keys.reply(replyId));
+      if (meta.userId) {
+        return meta.userId === userId
+          ? { replyId, userId, conversationId: meta.conversationId ?? '', status: meta.status ?? 'queued' }
+          : null;
+      }
+      const row = await findReplyMessage(deps.db, userId, replyId);
+      return row ? { replyId, userId, conversationId: row.conversation_id, status: row.status } : null;
+    },
+
+    /**
+     * Cancels a reply. A job still waiting is removed and ended here; a running one is told over
+     * pub/sub, and the worker that owns it aborts the LLM call and saves the partial reply.
+     */
+    async cancel(meta: ReplyMeta): Promise<'cancelled' | 'cancelling' | 'already_ended'> {
+      if (['complete', 'cancelled', 'failed'].includes(meta.status)) return 'already_ended';
+      await redis.set(keys.replyCancel(meta.replyId), '1', 'EX', deps.streamTtlSeconds);
+      const job = await deps.queue.getJob(meta.replyId);
+      if (job && ['waiting', 'delayed', 'prioritized', 'waiting-children'].includes(await job.getState())) {
+        const removed = await job
+          .remove()
+          .then(() => true)
+          .catch(() => false);
+        if (removed) {
+          await finalizeReply(
+            { redis, keys, writes: deps.writes, streamTtlSeconds: deps.streamTtlSeconds, turns: deps.turns },
+            job.data,
+            { status: 'cancelled', content: '', finishReason: 'cancelled', usage: null },
+          );
+          return 'cancelled';
+        }
+      }
+      await redis.publish(keys.cancelChannel, meta.replyId);
+      return 'cancelling';
+    },
+  };
+}
+
+export type ReplyService = ReturnType<typeof createReplyService>;

@@ -1,0 +1,7 @@
+import type { Migration } from 'kysely';
+import * as chat from './001_chat';
+
+/** Every migration, in order. Names are stored in the database: never rename one. */
+export const migrations: Record<string, Migration> = {
+  '001_chat': chat,
+};

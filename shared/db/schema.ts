@@ -1,0 +1,9 @@
+import type { ConversationsTable } from './conversations.table';
+import type { MessagesTable } from './messages.table';
+import type { UsersTable } from './users.table';
+
+export interface DB {
+  users: UsersTable;
+  conversations: ConversationsTable;
+  messages: MessagesTable;
+}

@@ -1,0 +1,34 @@
+import { sql } from 'kysely';
+import { type Db, dialectOf } from './database';
+import type { NewUserRow, UserRow } from './users.table';
+
+export function findUserById(db: Db, id: string): Promise<UserRow | undefined> {
+  return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export function findUserByEmail(db: Db, email: string): Promise<UserRow | undefined> {
+  return db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst();
+}
+
+/** Inserts users that do not exist yet, in one statement; an existing row is left as it is. */
+export async function insertUsersIfAbsent(db: Db, rows: NewUserRow[]): Promise<number> {
+  if (rows.length === 0) return 0;
+  const insert = db.insertInto('users').values(rows);
+  const result =
+    dialectOf(db) === 'mysql'
+      ? await insert.onDuplicateKeyUpdate({ id: sql`id` }).executeTakeFirst()
+      : await insert.onConflict((oc) => oc.doNothing()).executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0);
+}
+
+/** Sets each user's persona; rows are applied in order so the last one for a user wins. */
+export async function setPersonas(db: Db, rows: { userId: string; personaId: string; at: number }[]): Promise<void> {
+  for (const row of rows) {
+    await db
+      .updateTable('users')
+      .set({ persona_id: row.personaId, updated_at: row.at })
+      .where('id', '=', row.userId)
+      .where('updated_at', '<=', row.at)
+      .execute();
+  }
+}

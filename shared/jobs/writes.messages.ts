@@ -1,0 +1,57 @@
+import { type Static, Type } from '@sinclair/typebox';
+
+// Bodies of messages on the SQS `writes` queue. A message may sit in the queue (or the dead-letter
+// queue) across a deploy, so fields are only ever added as optional; `v` is bumped only with a
+// consumer that still reads the previous version.
+
+const Id = Type.String({ format: 'uuid' });
+const Ms = Type.Number({ minimum: 0 });
+
+export const UserCreated = Type.Object({
+  v: Type.Literal(1),
+  kind: Type.Literal('user.created'),
+  userId: Id,
+  displayName: Type.String({ minLength: 1, maxLength: 100 }),
+  at: Ms,
+});
+
+export const ConversationCreated = Type.Object({
+  v: Type.Literal(1),
+  kind: Type.Literal('conversation.created'),
+  userId: Id,
+  conversationId: Id,
+  personaId: Type.String({ minLength: 1, maxLength: 40 }),
+  title: Type.Union([Type.String({ maxLength: 200 }), Type.Null()]),
+  at: Ms,
+});
+
+export const ReplyStatus = Type.Union([Type.Literal('complete'), Type.Literal('cancelled'), Type.Literal('failed')]);
+export type ReplyStatus = Static<typeof ReplyStatus>;
+
+export const Usage = Type.Object({
+  promptTokens: Type.Integer({ minimum: 0 }),
+  completionTokens: Type.Integer({ minimum: 0 }),
+});
+export type Usage = Static<typeof Usage>;
+
+/** A finished chat turn: the user message and the assistant reply (done, cancelled or failed). */
+export const ChatTurn = Type.Object({
+  v: Type.Literal(1),
+  kind: Type.Literal('chat.turn'),
+  userId: Id,
+  conversationId: Id,
+  replyId: Id,
+  user: Type.Object({ id: Id, content: Type.String({ maxLength: 8000 }), at: Ms }),
+  assistant: Type.Object({
+    content: Type.String(),
+    status: ReplyStatus,
+    finishReason: Type.Union([Type.String({ maxLength: 32 }), Type.Null()]),
+    usage: Type.Union([Usage, Type.Null()]),
+    at: Ms,
+  }),
+});
+
+export const WriteMessage = Type.Union([UserCreated, ConversationCreated, ChatTurn]);
+export type WriteMessage = Static<typeof WriteMessage>;
+export type WriteKind = WriteMessage['kind'];
+export type WriteOf<K extends WriteKind> = Extract<WriteMessage, { kind: K }>;

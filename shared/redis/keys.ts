@@ -1,0 +1,28 @@
+/**
+ * Every Redis key Aira writes, under one prefix. Keys are stored contracts: a running stream or
+ * session outlives a deploy, so a change here needs a migration path.
+ */
+export function redisKeys(prefix: string) {
+  return {
+    /** Session by sha256 of its token (a Redis dump never holds a usable token). */
+    session: (tokenHash: string) => `${prefix}:session:${tokenHash}`,
+    /** A user's profile as the request path knows it, ahead of (or instead of) the database. */
+    user: (userId: string) => `${prefix}:user:${userId}`,
+    /** Conversations created but maybe not yet persisted: zset of id by creation time. */
+    userConversations: (userId: string) => `${prefix}:user:${userId}:conversations`,
+    conversation: (id: string) => `${prefix}:conversation:${id}`,
+    /** Recent turns of a conversation (JSON, oldest first), bounded, with a TTL. */
+    turns: (conversationId: string) => `${prefix}:conversation:${conversationId}:turns`,
+    /** Present while `turns` holds every turn since the conversation began (no database read needed). */
+    turnsComplete: (conversationId: string) => `${prefix}:conversation:${conversationId}:turns:complete`,
+    /** Turns accepted but not yet written to the database, by reply id. */
+    pendingTurns: (conversationId: string) => `${prefix}:conversation:${conversationId}:pending`,
+    reply: (replyId: string) => `${prefix}:reply:${replyId}`,
+    replyEvents: (replyId: string) => `${prefix}:reply:${replyId}:events`,
+    replyCancel: (replyId: string) => `${prefix}:reply:${replyId}:cancel`,
+    /** Pub/sub channel on which a cancel reaches the worker that owns the job. */
+    cancelChannel: `${prefix}:cancel`,
+  };
+}
+
+export type RedisKeys = ReturnType<typeof redisKeys>;

@@ -1,0 +1,56 @@
+import type { Redis } from 'ioredis';
+import type { Usage } from '../jobs/writes.messages';
+
+/** Per-hop times of one reply, in milliseconds, reported with `done`. */
+export interface ReplyTimings {
+  queueWaitMs: number;
+  pickupMs: number;
+  llmFirstTokenMs: number;
+  totalMs: number;
+}
+
+/** The events of a reply stream, as relayed to the browser over SSE. */
+export type ReplyEvent =
+  | { type: 'token'; data: { text: string } }
+  /** A retried attempt diverged from what was already streamed: discard this reply's text so far. */
+  | { type: 'reset'; data: { attempt: number } }
+  | { type: 'done'; data: { finishReason: string | null; usage: Usage | null; timings?: ReplyTimings } }
+  | { type: 'cancelled'; data: { content: string } }
+  | { type: 'error'; data: { code: string; message: string } };
+
+export type ReplyEventType = ReplyEvent['type'];
+export const finalEvents: ReadonlySet<ReplyEventType> = new Set(['done', 'cancelled', 'error']);
+
+/** A stream entry holds one event: field `e` is the type, `d` its JSON data. */
+export function appendEventArgs(key: string, event: ReplyEvent, maxLen?: number): (string | number)[] {
+  const args: (string | number)[] = [key];
+  if (maxLen) args.push('MAXLEN', '~', maxLen);
+  args.push('*', 'e', event.type, 'd', JSON.stringify(event.data));
+  return args;
+}
+
+export async function appendEvent(redis: Redis, key: string, event: ReplyEvent): Promise<string> {
+  const [k, ...rest] = appendEventArgs(key, event);
+  return (await redis.xadd(k as string, ...(rest as [string]))) as string;
+}
+
+export interface StoredEvent {
+  id: string;
+  type: ReplyEventType;
+  data: string;
+}
+
+/** Decodes one XREAD/XRANGE entry: [id, [field, value, ...]]. */
+export function decodeEntry(entry: [string, string[]]): StoredEvent {
+  const [id, fields] = entry;
+  let type = 'error' as ReplyEventType;
+  let data = '{}';
+  for (let i = 0; i < fields.length; i += 2) {
+    if (fields[i] === 'e') type = fields[i + 1] as ReplyEventType;
+    else if (fields[i] === 'd') data = fields[i + 1] ?? '{}';
+  }
+  return { id, type, data };
+}
+
+/** Stream ids are `ms-seq`; anything else is not a valid Last-Event-ID. */
+export const streamIdPattern = /^\d{1,20}-\d{1,20}$/;

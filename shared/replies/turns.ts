@@ -1,0 +1,66 @@
+import type { ChainableCommander, Redis } from 'ioredis';
+import type { ReplyStatus, Usage } from '../jobs/writes.messages';
+import type { RedisKeys } from '../redis/keys';
+
+/** One turn of a conversation as kept in Redis for prompt context. */
+export interface Turn {
+  id: string;
+  role: 'user' | 'assistant';
+  content: string;
+  at: number;
+}
+
+export interface TurnsPolicy {
+  /** Turns kept per conversation. */
+  max: number;
+  /** Seconds the recent turns outlive the last message. */
+  ttlSeconds: number;
+}
+
+/**
+ * Appends a turn to a conversation's recent turns (bounded, with a TTL). `complete` marks the list
+ * as holding the whole conversation, which is true only when the conversation starts in Redis.
+ */
+export function pushTurn(
+  tx: ChainableCommander,
+  keys: RedisKeys,
+  conversationId: string,
+  turn: Turn,
+  policy: TurnsPolicy,
+): ChainableCommander {
+  const list = keys.turns(conversationId);
+  return tx
+    .rpush(list, JSON.stringify(turn))
+    .ltrim(list, -policy.max, -1)
+    .expire(list, policy.ttlSeconds)
+    .expire(keys.turnsComplete(conversationId), policy.ttlSeconds);
+}
+
+export async function readTurns(
+  redis: Redis,
+  keys: RedisKeys,
+  conversationId: string,
+): Promise<{ turns: Turn[]; complete: boolean }> {
+  const [[, list], [, complete]] = (await redis
+    .multi()
+    .lrange(keys.turns(conversationId), 0, -1)
+    .exists(keys.turnsComplete(conversationId))
+    .exec()) as [[null, string[]], [null, number]];
+  return { turns: list.map((t) => JSON.parse(t) as Turn), complete: complete === 1 };
+}
+
+/**
+ * A turn accepted but not yet in the database, kept by reply id until the writer has written it,
+ * so the history never loses a message that is still in the queue.
+ */
+export interface PendingTurn {
+  replyId: string;
+  user: { id: string; content: string; at: number };
+  assistant: {
+    status: ReplyStatus | 'streaming';
+    content: string;
+    finishReason: string | null;
+    usage: Usage | null;
+    at: number;
+  };
+}

@@ -1,0 +1,73 @@
+import { catalog } from '../jobs/catalog';
+import { CreateQueueCommand, GetQueueAttributesCommand, GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
+
+export interface SqsConfig {
+  SQS_ENDPOINT?: string | undefined;
+  AWS_REGION: string;
+  SQS_WRITES_QUEUE_URL?: string | undefined;
+  SQS_WRITES_DLQ_URL?: string | undefined;
+  SQS_WRITES_QUEUE_NAME: string;
+}
+
+export interface WritesQueues {
+  url: string;
+  dlqUrl: string;
+  name: string;
+  dlqName: string;
+}
+
+/** An SQS client: the emulator (fixed dummy credentials) when SQS_ENDPOINT is set, else AWS. */
+export function createSqs(config: Pick<SqsConfig, 'SQS_ENDPOINT' | 'AWS_REGION'>): SQSClient {
+  if (!config.SQS_ENDPOINT) return new SQSClient({ region: config.AWS_REGION });
+  return new SQSClient({
+    region: config.AWS_REGION,
+    endpoint: config.SQS_ENDPOINT,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+}
+
+/** The dead-letter queue's name for a FIFO queue: `x.fifo` → `x-dlq.fifo`. */
+export const dlqNameFor = (name: string) => name.replace(/\.fifo$/, '-dlq.fifo');
+
+
+/**
+ * Finds the writes queue and its dead-letter queue. On an emulator they are created if missing
+ * (in AWS the CDK app owns them, and their URLs come from the environment).
+ */
+export async function resolveWritesQueues(sqs: SQSClient, config: SqsConfig): Promise<WritesQueues> {
+  const name = config.SQS_WRITES_QUEUE_NAME;
+  const dlqName = dlqNameFor(name);
+  if (config.SQS_WRITES_QUEUE_URL && config.SQS_WRITES_DLQ_URL) {
+    return { url: config.SQS_WRITES_QUEUE_URL, dlqUrl: config.SQS_WRITES_DLQ_URL, name, dlqName };
+  }
+  if (!config.SQS_ENDPOINT) {
+    const [url, dlqUrl] = await Promise.all([
+      sqs.send(new GetQueueUrlCommand({ QueueName: name })),
+      sqs.send(new GetQueueUrlCommand({ QueueName: dlqName })),
+    ]);
+    return { url: url.QueueUrl!, dlqUrl: dlqUrl.QueueUrl!, name, dlqName };
+  }
+  const dlq = await sqs.send(
+    new CreateQueueCommand({
+      QueueName: dlqName,
+      Attributes: { FifoQueue: 'true', MessageRetentionPeriod: '1209600' },
+    }),
+  );
+  const dlqArn = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl!, AttributeNames: ['QueueArn'] }),
+  );
+  const queue = await sqs.send(
+    new CreateQueueCommand({
+      QueueName: name,
+      Attributes: {
+        FifoQueue: 'true',
+        VisibilityTimeout: '30',
+        RedrivePolicy: JSON.stringify({
+          deadLetterTargetArn: dlqArn.Attributes!.QueueArn,
+          maxReceiveCount: catalog.writes.maxReceiveCount,
+        }),
+      },
+    }),
+  );
+  return { url: queue.QueueUrl!, dlqUrl: dlq.QueueUrl!, name, dlqName };
+}

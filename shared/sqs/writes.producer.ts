@@ -1,0 +1,63 @@
+import { SendMessageBatchCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { assertWriteMessage } from '../jobs/catalog';
+import type { WriteMessage } from '../jobs/writes.messages';
+
+/**
+ * The FIFO deduplication id of a write: the same logical write always gets the same id, so a
+ * producer that retries a send inside SQS's 5-minute window sends it once.
+ */
+export function dedupeIdOf(message: WriteMessage): string {
+  switch (message.kind) {
+    case 'user.created':
+      return `user:${message.userId}`;
+    case 'conversation.created':
+      return `conversation:${message.conversationId}`;
+    case 'chat.turn':
+      return `turn:${message.replyId}`;
+  }
+}
+
+/** Trace context or other metadata carried beside the body (SQS message attributes). */
+export type WriteAttributes = Record<string, string>;
+
+export interface WritesProducer {
+  send(message: WriteMessage, attributes?: WriteAttributes): Promise<void>;
+  sendBatch(messages: WriteMessage[], attributes?: WriteAttributes): Promise<void>;
+}
+
+/** Sends durable writes to the FIFO `writes` queue, grouped by user so each user's writes stay in order. */
+export function createWritesProducer(deps: { sqs: SQSClient; queueUrl: string }): WritesProducer {
+  const toEntry = (message: WriteMessage, attributes?: WriteAttributes) => {
+    assertWriteMessage(message);
+    return {
+      MessageBody: JSON.stringify(message),
+      MessageGroupId: message.userId,
+      MessageDeduplicationId: dedupeIdOf(message),
+      MessageAttributes: attributes
+        ? Object.fromEntries(
+            Object.entries(attributes).map(([k, v]) => [k, { DataType: 'String', StringValue: v }]),
+          )
+        : undefined,
+    };
+  };
+  return {
+    async send(message, attributes) {
+      await deps.sqs.send(new SendMessageCommand({ QueueUrl: deps.queueUrl, ...toEntry(message, attributes) }));
+    },
+    async sendBatch(messages, attributes) {
+      for (let i = 0; i < messages.length; i += 10) {
+        const chunk = messages.slice(i, i + 10);
+        const result = await deps.sqs.send(
+          new SendMessageBatchCommand({
+            QueueUrl: deps.queueUrl,
+            Entries: chunk.map((m, j) => ({ Id: String(j), ...toEntry(m, attributes) })),
+          }),
+        );
+        if (result.Failed?.length) {
+          const first = result.Failed[0]!;
+          throw new Error(`SQS rejected ${result.Failed.length} write(s): ${first.Code} ${first.Message}`);
+        }
+      }
+    },
+  };
+}

@@ -1,0 +1,22 @@
+import pino, { type Logger } from 'pino';
+
+export type { Logger };
+
+/** Paths whose values never reach a log line. */
+const redact = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'headers.authorization',
+  'headers.cookie',
+  'password',
+  '*.password',
+  'token',
+  '*.token',
+  'apiKey',
+  '*.apiKey',
+];
+
+/** One JSON logger per process; `service` names the process in every line. */
+export function createLogger(service: string, level = 'info'): Logger {
+  return pino({ level, base: { service }, redact: { paths: redact, censor: '[redacted]' } });
+}

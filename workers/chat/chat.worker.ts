@@ -1,0 +1,90 @@
+import { Worker } from 'bullmq';
+import OpenAI from 'openai';
+import { createDb } from '../../shared/db/database';
+import { catalog } from '../../shared/jobs/catalog';
+import type { ChatJob } from '../../shared/jobs/chat.job';
+import { createShutdown, once } from '../../shared/lifecycle/shutdown';
+import { createRedis } from '../../shared/redis/connection';
+import { redisKeys } from '../../shared/redis/keys';
+import { createSqs, resolveWritesQueues } from '../../shared/sqs/sqs.client';
+import { createWritesProducer } from '../../shared/sqs/writes.producer';
+import { createLogger } from '../../shared/telemetry/logger';
+import { createRegistry } from '../../shared/telemetry/metrics';
+import { startMetricsServer } from '../../shared/telemetry/metrics.server';
+import { createCancelRegistry } from './cancel.registry';
+import type { ChatWorkerConfig } from './chat.config';
+import { createChatMetrics } from './chat.metrics';
+import { createReplyHandler, HandBackError } from './reply.handler';
+
+/**
+ * Starts a chat worker: a BullMQ consumer of the `chat` queue that streams replies into Redis.
+ * Returned `stop()` is the one shutdown path: stop taking jobs, let running replies finish until
+ * `drainMs`, hand the rest back to the queue, then close connections.
+ */
+export async function startChatWorker(config: ChatWorkerConfig, opts: { drainMs?: number } = {}) {
+  const log = createLogger('chat-worker', config.LOG_LEVEL).child({ workerId: config.WORKER_ID });
+  const registry = createRegistry('chat-worker');
+  const metrics = createChatMetrics(registry);
+  const keys = redisKeys(config.AIRA_PREFIX);
+  const redis = createRedis(config.REDIS_URL, { name: `${config.WORKER_ID}:cmd`, blocking: true });
+  const subscriber = createRedis(config.REDIS_URL, { name: `${config.WORKER_ID}:cancel`, blocking: true });
+  const db = createDb({ url: config.DATABASE_URL, dataDir: config.AIRA_DATA_DIR, poolSize: 4 });
+  const sqs = createSqs(config);
+  const queues = await resolveWritesQueues(sqs, config);
+  const writes = createWritesProducer({ sqs, queueUrl: queues.url });
+  const openai = new OpenAI({ apiKey: config.OPENAI_API_KEY, baseURL: config.OPENAI_BASE_URL });
+  const cancels = createCancelRegistry({ subscriber, channel: keys.cancelChannel, log });
+  await cancels.start();
+
+  const handler = createReplyHandler({
+    redis,
+    keys,
+    db,
+    openai,
+    model: config.OPENAI_MODEL,
+    maxTokens: config.CHAT_MAX_TOKENS,
+    llmTimeoutMs: config.LLM_TIMEOUT_MS,
+    batchMs: config.TOKEN_BATCH_MS,
+    streamTtlSeconds: config.REPLY_STREAM_TTL_S,
+    turns: { max: config.TURNS_MAX, ttlSeconds: config.TURNS_TTL_S },
+    writes,
+    cancels,
+    metrics,
+    log,
+  });
+  const worker = new Worker<ChatJob>(catalog.chat.name, handler, {
+    connection: { url: config.REDIS_URL, maxRetriesPerRequest: null, connectionName: `${config.WORKER_ID}:bullmq` },
+    prefix: config.AIRA_PREFIX,
+    concurrency: config.CHAT_CONCURRENCY,
+    lockDuration: config.CHAT_LOCK_MS,
+    stalledInterval: config.CHAT_STALLED_INTERVAL_MS,
+    // A worker killed mid-reply leaves its job stalled; another worker takes it up (twice at most).
+    maxStalledCount: 2,
+    autorun: false,
+  });
+  worker.on('error', (error) => log.error({ err: error }, 'worker error'));
+  worker.on('failed', (job, error) => log.warn({ replyId: job?.id, err: error.message }, 'job failed'));
+  const server = await startMetricsServer(registry, config.METRICS_PORT);
+  void worker.run();
+  await worker.waitUntilReady();
+  log.info({ metrics: server.url, concurrency: config.CHAT_CONCURRENCY }, 'chat worker ready');
+
+  const shutdown = createShutdown(log);
+  const drainMs = opts.drainMs ?? 120_000;
+  shutdown.add('stop taking jobs and drain', async () => {
+    const closing = worker.close();
+    const deadline = new Promise<'late'>((resolve) => setTimeout(() => resolve('late'), drainMs).unref());
+    if ((await Promise.race([closing, deadline])) === 'late') {
+      log.warn({ inFlight: cancels.size }, 'drain deadline passed; handing jobs back to the queue');
+      cancels.abortAll(new HandBackError('worker retiring'));
+      await closing;
+    }
+  });
+  shutdown.add('metrics server', once(server.close));
+  shutdown.add('redis', once(async () => {
+    await Promise.allSettled([redis.quit(), subscriber.quit()]);
+  }));
+  shutdown.add('database', once(() => db.destroy()));
+  shutdown.add('sqs', () => sqs.destroy());
+  return { worker, metricsPort: server.port, shutdown, stop: () => shutdown.shutdown('stop') };
+}

@@ -1,0 +1,41 @@
+import type { Redis } from 'ioredis';
+import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
+import type { Db } from '../../shared/db/database';
+import { recentMessages } from '../../shared/db/messages.repository';
+import type { ChatJob } from '../../shared/jobs/chat.job';
+import { systemPrompt } from '../../shared/personas/persona';
+import { personaById } from '../../shared/personas/personas';
+import type { RedisKeys } from '../../shared/redis/keys';
+import { readTurns, type Turn } from '../../shared/replies/turns';
+
+/**
+ * The prompt for a reply: the persona's system prompt and the conversation's recent turns, from
+ * Redis at once, or from the database (merged with Redis) when Redis does not hold them all.
+ */
+export async function buildPrompt(
+  deps: { redis: Redis; keys: RedisKeys; db: Db; maxTurns: number },
+  job: ChatJob,
+): Promise<{ messages: ChatCompletionMessageParam[]; source: 'redis' | 'database' }> {
+  const cached = await readTurns(deps.redis, deps.keys, job.conversationId);
+  let turns = cached.turns;
+  let source: 'redis' | 'database' = 'redis';
+  if (!cached.complete) {
+    source = 'database';
+    const stored = await recentMessages(deps.db, job.conversationId, deps.maxTurns);
+    const byId = new Map<string, Turn>();
+    for (const m of stored) byId.set(m.id, { id: m.id, role: m.role, content: m.content, at: m.created_at });
+    for (const t of turns) byId.set(t.id, t);
+    turns = [...byId.values()].sort((a, b) => a.at - b.at || (a.role === 'user' ? -1 : 1));
+  }
+  // Only what came before this reply's own message counts as history, and the message itself goes last.
+  const history = turns.filter((t) => t.id !== job.userMessageId && t.at <= job.enqueuedAt).slice(-deps.maxTurns);
+  const persona = personaById(job.personaId);
+  return {
+    source,
+    messages: [
+      { role: 'system', content: systemPrompt(persona, job.lang) },
+      ...history.filter((t) => t.content).map((t) => ({ role: t.role, content: t.content })),
+      { role: 'user', content: job.content },
+    ],
+  };
+}

@@ -1,0 +1,224 @@
+import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
+import type { Redis } from 'ioredis';
+import OpenAI from 'openai';
+import type { Db } from '../../shared/db/database';
+import { assertChatJob } from '../../shared/jobs/catalog';
+import type { ChatJob } from '../../shared/jobs/chat.job';
+import type { Usage } from '../../shared/jobs/writes.messages';
+import type { RedisKeys } from '../../shared/redis/keys';
+import { appendEvent, decodeEntry, finalEvents, type StoredEvent } from '../../shared/replies/reply.events';
+import type { TurnsPolicy } from '../../shared/replies/turns';
+import type { WritesProducer } from '../../shared/sqs/writes.producer';
+import type { Logger } from '../../shared/telemetry/logger';
+import { CancelledError, type CancelRegistry } from './cancel.registry';
+import type { ChatMetrics } from './chat.metrics';
+import { buildPrompt } from './prompt.builder';
+import { finalizeReply, type ReplyEnd, resendFinishedTurn } from '../../shared/replies/reply.finalizer';
+import { createContinuation } from './stream.continuation';
+import { createTokenBatcher } from './token.batcher';
+
+export interface ReplyHandlerDeps {
+  redis: Redis;
+  keys: RedisKeys;
+  db: Db;
+  openai: OpenAI;
+  model: string;
+  maxTokens: number;
+  llmTimeoutMs: number;
+  batchMs: number;
+  streamTtlSeconds: number;
+  turns: TurnsPolicy;
+  writes: WritesProducer;
+  cancels: CancelRegistry;
+  metrics: ChatMetrics;
+  log: Logger;
+}
+
+/** Raised into a job when its worker is retiring past its deadline: the job goes back to the queue. */
+export class HandBackError extends Error {
+  override name = 'HandBackError';
+}
+
+/** What an earlier attempt left in the reply stream: the text a client holds, and the final event if any. */
+async function readStream(redis: Redis, key: string): Promise<{ text: string; final?: StoredEvent }> {
+  const entries = (await redis.xrange(key, '-', '+')) as [string, string[]][];
+  let text = '';
+  for (const entry of entries) {
+    const event = decodeEntry(entry);
+    if (event.type === 'token') text += (JSON.parse(event.data) as { text: string }).text;
+    else if (event.type === 'reset') text = '';
+    else if (finalEvents.has(event.type)) return { text, final: event };
+  }
+  return { text };
+}
+
+/**
+ * Generates one reply: prompt from the persona and recent turns, a streamed chat completion, tokens
+ * appended to the reply's Redis stream, and the finished turn sent to SQS. Cancels, retries,
+ * hand-backs and a worker that died mid-reply all end with exactly one reply in the stream.
+ */
+export function createReplyHandler(deps: ReplyHandlerDeps) {
+  const { redis, keys, metrics, log } = deps;
+  const finalizer = {
+    redis,
+    keys,
+    writes: deps.writes,
+    streamTtlSeconds: deps.streamTtlSeconds,
+    turns: deps.turns,
+  };
+
+  return async function handleReply(job: Job<ChatJob>, token?: string): Promise<ReplyEnd['status']> {
+    try {
+      assertChatJob(job.data);
+    } catch (error) {
+      throw new UnrecoverableError((error as Error).message);
+    }
+    const data = job.data;
+    const startedAt = Date.now();
+    const eventsKey = keys.replyEvents(data.replyId);
+    const earlier = await readStream(redis, eventsKey);
+    if (earlier.final) {
+      const status = (await resendFinishedTurn(finalizer, data)) ?? 'complete';
+      log.info({ replyId: data.replyId, status }, 'reply already ended; write re-sent');
+      return status;
+    }
+    // Registered before the cancel flag is read, so a cancel published in between is not missed.
+    const controller = deps.cancels.register(data.replyId);
+    if (await redis.exists(keys.replyCancel(data.replyId))) {
+      deps.cancels.release(data.replyId);
+      await finalizeReply(finalizer, data, { status: 'cancelled', content: earlier.text, finishReason: null, usage: null });
+      metrics.jobs.inc({ queue: 'chat', outcome: 'cancelled' });
+      return 'cancelled';
+    }
+    const attempt = job.attemptsStarted || job.attemptsMade + 1;
+    await redis.hset(keys.reply(data.replyId), 'status', 'streaming', 'attempt', attempt);
+    const continuation = createContinuation(earlier.text);
+    const batcher = createTokenBatcher({
+      intervalMs: deps.batchMs,
+      flush: (text) => appendEvent(redis, eventsKey, { type: 'token', data: { text } }).then(() => undefined),
+    });
+    let finishReason: string | null = null;
+    let usage: Usage | null = null;
+    let firstTokenAt = 0;
+    let lastTokenAt = 0;
+    let llmStartedAt = 0;
+    try {
+      const prompt = await buildPrompt({ redis, keys, db: deps.db, maxTurns: deps.turns.max }, data);
+      llmStartedAt = Date.now();
+      const stream = await deps.openai.chat.completions.create(
+        {
+          model: deps.model,
+          messages: prompt.messages,
+          stream: true,
+          stream_options: { include_usage: true },
+          max_tokens: deps.maxTokens,
+        },
+        { signal: controller.signal, timeout: deps.llmTimeoutMs, maxRetries: 0 },
+      );
+      for await (const chunk of stream) {
+        const choice = chunk.choices[0];
+        const text = choice?.delta?.content;
+        if (text) {
+          const now = Date.now();
+          if (!firstTokenAt) {
+            firstTokenAt = now;
+            metrics.ttft.observe((now - data.enqueuedAt) / 1000);
+          } else {
+            metrics.interToken.observe((now - lastTokenAt) / 1000);
+          }
+          lastTokenAt = now;
+          const step = continuation.next(text);
+          if (step.reset) {
+            await batcher.drain();
+            await appendEvent(redis, eventsKey, { type: 'reset', data: { attempt } });
+          }
+          if (step.write) batcher.push(step.write);
+        }
+        if (choice?.finish_reason) finishReason = choice.finish_reason;
+        if (chunk.usage) {
+          usage = { promptTokens: chunk.usage.prompt_tokens, completionTokens: chunk.usage.completion_tokens };
+        }
+      }
+      await batcher.drain();
+      if (continuation.needsResetAtEnd) {
+        await appendEvent(redis, eventsKey, { type: 'reset', data: { attempt } });
+        await appendEvent(redis, eventsKey, { type: 'token', data: { text: continuation.generated } });
+      }
+      const endedAt = Date.now();
+      const timings = {
+        queueWaitMs: Math.max(0, (job.processedOn ?? startedAt) - data.enqueuedAt),
+        pickupMs: Math.max(0, llmStartedAt - (job.processedOn ?? startedAt)),
+        llmFirstTokenMs: firstTokenAt ? firstTokenAt - llmStartedAt : 0,
+        totalMs: endedAt - data.enqueuedAt,
+      };
+      metrics.hop.observe({ hop: 'queue_wait' }, timings.queueWaitMs / 1000);
+      metrics.hop.observe({ hop: 'pickup' }, timings.pickupMs / 1000);
+      metrics.hop.observe({ hop: 'llm_first_token' }, timings.llmFirstTokenMs / 1000);
+      if (usage && firstTokenAt && lastTokenAt > firstTokenAt) {
+        metrics.tokensPerSecond.observe(usage.completionTokens / ((lastTokenAt - firstTokenAt) / 1000));
+      }
+      await finalizeReply(finalizer, data, {
+        status: 'complete',
+        content: continuation.generated,
+        finishReason,
+        usage,
+        timings,
+      });
+      metrics.llmRequests.inc({ outcome: 'ok' });
+      metrics.jobs.inc({ queue: 'chat', outcome: 'completed' });
+      metrics.jobDuration.observe({ queue: 'chat', outcome: 'completed' }, (endedAt - startedAt) / 1000);
+      return 'complete';
+    } catch (error) {
+      const reason = controller.signal.reason;
+      if (controller.signal.aborted && reason instanceof CancelledError) {
+        await batcher.drain().catch(() => undefined);
+        await finalizeReply(finalizer, data, {
+          status: 'cancelled',
+          content: continuation.text,
+          finishReason: 'cancelled',
+          usage,
+        });
+        metrics.llmRequests.inc({ outcome: 'cancelled' });
+        metrics.jobs.inc({ queue: 'chat', outcome: 'cancelled' });
+        return 'cancelled';
+      }
+      batcher.stop();
+      if (controller.signal.aborted && reason instanceof HandBackError && token) {
+        // Back to the queue at once, without spending an attempt; the next worker continues the stream.
+        await batcher.drain().catch(() => undefined);
+        await job.moveToDelayed(Date.now(), token);
+        metrics.jobs.inc({ queue: 'chat', outcome: 'handed_back' });
+        throw new DelayedError();
+      }
+      metrics.llmRequests.inc({ outcome: 'error' });
+      const retryable = isRetryable(error);
+      const lastAttempt = !retryable || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      log.warn({ err: error, replyId: data.replyId, attempt, lastAttempt }, 'reply attempt failed');
+      if (lastAttempt) {
+        await batcher.drain().catch(() => undefined);
+        await finalizeReply(finalizer, data, {
+          status: 'failed',
+          content: continuation.text,
+          finishReason: null,
+          usage,
+          error: { code: 'llm_failed', message: 'The reply could not be generated. Please try again.' },
+        });
+        metrics.jobs.inc({ queue: 'chat', outcome: 'failed' });
+        if (!retryable) throw new UnrecoverableError((error as Error).message);
+      } else {
+        metrics.jobs.inc({ queue: 'chat', outcome: 'retried' });
+      }
+      throw error;
+    } finally {
+      deps.cancels.release(data.replyId);
+    }
+  };
+}
+
+/** Rate limits, server errors, timeouts and cut connections are worth another attempt; a 4xx is not. */
+function isRetryable(error: unknown): boolean {
+  if (error instanceof OpenAI.APIError && typeof error.status === 'number') {
+    return error.status === 408 || error.status === 409 || error.status === 429 || error.status >= 500;
+  }
+  return true;
+}

@@ -1,0 +1,24 @@
+import { type Static, Type } from '@sinclair/typebox';
+import { commonEnv } from '../../shared/config/common.config';
+import { Port, parseEnv } from '../../shared/config/env';
+
+export const WriterWorkerEnv = Type.Object({
+  ...commonEnv,
+  // Messages received per batch (SQS allows at most 10).
+  WRITER_BATCH_SIZE: Type.Integer({ minimum: 1, maximum: 10, default: 10 }),
+  // Long-poll wait for a receive, in seconds.
+  WRITER_WAIT_SECONDS: Type.Integer({ minimum: 0, maximum: 20, default: 20 }),
+  // Visibility timeout of a received batch; extended every heartbeat while it is being written.
+  WRITER_VISIBILITY_S: Type.Integer({ minimum: 5, default: 30 }),
+  // How long a batch keeps retrying a database that is down before handing the batch back.
+  WRITER_DB_RETRY_S: Type.Integer({ minimum: 0, default: 300 }),
+  // Prometheus /metrics listener of this worker (0 picks a free port).
+  METRICS_PORT: Port(9102, 'port for /metrics'),
+  WORKER_ID: Type.String({ default: `writer-${process.pid}` }),
+  // Seconds the Redis copies of recent data live (pending turns, survey progress).
+  TURNS_TTL_S: Type.Integer({ minimum: 60, default: 86_400 }),
+});
+
+export type WriterWorkerConfig = Static<typeof WriterWorkerEnv>;
+
+export const loadWriterWorkerConfig = (env = process.env) => parseEnv(WriterWorkerEnv, env);
