@@ -16,6 +16,10 @@ export interface WritesQueues {
   dlqName: string;
 }
 
+// The lockfile pins an AWS SDK release that supports Node 20; its notice about later releases
+// needing Node 22 would otherwise open every process's output.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 /** An SQS client: the emulator (fixed dummy credentials) when SQS_ENDPOINT is set, else AWS. */
 export function createSqs(config: Pick<SqsConfig, 'SQS_ENDPOINT' | 'AWS_REGION'>): SQSClient {
   if (!config.SQS_ENDPOINT) return new SQSClient({ region: config.AWS_REGION });

@@ -2,7 +2,8 @@ import { collectDefaultMetrics, Registry } from 'prom-client';
 
 /** A registry with the process metrics; each process adds its own (names in docs/METRICS.md). */
 export function createRegistry(service: string): Registry {
-  const registry = new Registry();
+  // OpenMetrics, so latency histograms can carry exemplars with the trace id.
+  const registry = new Registry(Registry.OPENMETRICS_CONTENT_TYPE);
   registry.setDefaultLabels({ service });
   collectDefaultMetrics({ register: registry });
   return registry;

@@ -22,7 +22,6 @@ export function createChatMetrics(registry: Registry) {
       help: 'Enqueue to first token appended to the reply stream',
       buckets: latencyBuckets,
       registers: [registry],
-      enableExemplars: true,
     }),
     interToken: new Histogram({
       name: 'aira_reply_inter_token_seconds',
@@ -42,7 +41,6 @@ export function createChatMetrics(registry: Registry) {
       labelNames: ['hop'] as const,
       buckets: latencyBuckets,
       registers: [registry],
-      enableExemplars: true,
     }),
     llmRequests: new Counter({
       name: 'aira_llm_requests_total',

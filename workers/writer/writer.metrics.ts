@@ -14,7 +14,6 @@ export function createWriterMetrics(registry: Registry) {
       help: 'Time to write one batch',
       buckets: latencyBuckets,
       registers: [registry],
-      enableExemplars: true,
     }),
     messages: new Counter({
       name: 'aira_writer_messages_total',

@@ -17,7 +17,6 @@ export function createGatewayMetrics(registry: Registry) {
       labelNames: ['method', 'route', 'status'] as const,
       buckets: latencyBuckets,
       registers: [registry],
-      enableExemplars: true,
     }),
     streamsOpen: new Gauge({ name: 'aira_sse_streams_open', help: 'SSE streams being relayed', registers: [registry] }),
     hop: new Histogram({

@@ -1,0 +1,56 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createClient, eventually, replyText } from './harness/client';
+import { dialects } from './harness/databases';
+import { type Stack, startStack } from './harness/stack';
+
+describe.each(dialects)('chat path on %s', (database) => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({ database, llm: { ttftMs: 20, itlMs: 10 } });
+  });
+  afterAll(() => stack?.stop());
+
+  it('streams a reply to done and persists both turns', async () => {
+    const alice = await createClient(stack.baseUrl).guest();
+    const conversationId = await alice.conversation();
+    const { replyId, userMessageId } = await alice.send(conversationId, 'Hello there, how are you?');
+    const { events } = await alice.stream(replyId);
+    expect(events.at(-1)?.event).toBe('done');
+    expect(events.filter((e) => e.event === 'token').length).toBeGreaterThan(0);
+    expect(new Set(events.map((e) => e.id)).size).toBe(events.length);
+    const text = replyText(events);
+    expect(text).toMatch(/Aira/);
+
+    const rows = await eventually(
+      () => stack.db.selectFrom('messages').selectAll().where('conversation_id', '=', conversationId).execute(),
+      (r) => r.length === 2,
+    );
+    const assistant = rows.find((r) => r.role === 'assistant')!;
+    expect(assistant.id).toBe(replyId);
+    expect(assistant.content).toBe(text);
+    expect(assistant.status).toBe('complete');
+    expect(rows.find((r) => r.role === 'user')!.id).toBe(userMessageId);
+
+    const history = await alice.history(conversationId);
+    expect(history.map((m) => [m.role, m.status])).toEqual([
+      ['user', 'complete'],
+      ['assistant', 'complete'],
+    ]);
+    expect(history[1]!.content).toBe(text);
+  });
+
+  it('resumes a dropped stream with Last-Event-ID without gap or duplicate', async () => {
+    stack.llm.setConfig({ itlMs: 15 });
+    const bob = await createClient(stack.baseUrl).guest();
+    const conversationId = await bob.conversation();
+    const { replyId } = await bob.send(conversationId, 'Tell me a long story about the sea');
+    const first = await bob.stream(replyId, { stopAfter: 3 });
+    expect(first.events).toHaveLength(3);
+    const rest = await bob.stream(replyId, { lastEventId: first.events.at(-1)!.id });
+    const all = [...first.events, ...rest.events];
+    expect(all.at(-1)?.event).toBe('done');
+    const full = await bob.stream(replyId);
+    expect(all.map((e) => e.id)).toEqual(full.events.map((e) => e.id));
+    expect(replyText(all)).toBe(replyText(full.events));
+  });
+});
