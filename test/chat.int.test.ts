@@ -19,10 +19,11 @@ describe.each(dialects)('chat path on %s', (database) => {
     expect(events.filter((e) => e.event === 'token').length).toBeGreaterThan(0);
     expect(new Set(events.map((e) => e.id)).size).toBe(events.length);
     const text = replyText(events);
-    expect(text).toMatch(/Aira/);
+    expect(text).toMatch(/^(아이라|Aira) /);
 
     const rows = await eventually(
-      () => stack.db.selectFrom('messages').selectAll().where('conversation_id', '=', conversationId).execute(),
+      () =>
+        stack.db.selectFrom('messages').selectAll().where('conversation_id', '=', conversationId).execute(),
       (r) => r.length === 2,
     );
     const assistant = rows.find((r) => r.role === 'assistant')!;

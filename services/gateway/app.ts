@@ -50,16 +50,23 @@ export async function buildGateway(deps: GatewayDeps) {
     loggerInstance: deps.log as FastifyBaseLogger,
     bodyLimit: config.BODY_LIMIT_BYTES,
     logController: new LogController({ disableRequestLogging: true }),
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
+    // No coercion: a number where a string belongs is an error, not a string.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  // The API speaks JSON only; other bodies get 415.
+  app.removeContentTypeParser('text/plain');
   registerErrorHandling(app, deps.log);
   const metrics = createGatewayMetrics(deps.registry);
   registerHttpMetrics(app, metrics);
   await app.register(fastifyCookie);
   await app.register(fastifySwagger, {
     openapi: {
-      info: { title: 'Aira API', version: '1.0.0', description: 'Personalized AI chat: survey, persona, streamed replies.' },
+      info: {
+        title: 'Aira API',
+        version: '1.0.0',
+        description: 'Personalized AI chat: survey, persona, streamed replies.',
+      },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
     },
@@ -70,7 +77,13 @@ export async function buildGateway(deps: GatewayDeps) {
   const turns = { max: config.TURNS_MAX, ttlSeconds: config.TURNS_TTL_S };
   const sessions = createSessionStore({ redis, keys, ttlSeconds: config.SESSION_TTL_S });
   const users = createUserStore({ redis, keys, db, writes: deps.writes, ttlSeconds: config.SESSION_TTL_S });
-  const conversations = createConversationStore({ redis, keys, db, writes: deps.writes, ttlSeconds: config.TURNS_TTL_S });
+  const conversations = createConversationStore({
+    redis,
+    keys,
+    db,
+    writes: deps.writes,
+    ttlSeconds: config.TURNS_TTL_S,
+  });
   const replies = createReplyService({
     redis,
     keys,
@@ -91,7 +104,13 @@ export async function buildGateway(deps: GatewayDeps) {
     users,
     cookie: { secure: config.COOKIE_SECURE, maxAgeSeconds: config.SESSION_TTL_S },
   });
-  await app.register(conversationRoutes, { requireUser, users, conversations, replies, messageMaxChars: config.MESSAGE_MAX_CHARS });
+  await app.register(conversationRoutes, {
+    requireUser,
+    users,
+    conversations,
+    replies,
+    messageMaxChars: config.MESSAGE_MAX_CHARS,
+  });
   await app.register(replyRoutes, {
     requireUser,
     replies,

@@ -35,13 +35,35 @@ export async function startGateway(config: GatewayConfig) {
   log.info({ url: address }, 'gateway ready');
 
   const shutdown = createShutdown(log);
-  shutdown.add('http server', once(() => app.close()));
-  shutdown.add('stream hub', once(() => hub.close()));
-  shutdown.add('queue', once(() => chatQueue.close()));
-  shutdown.add('redis', once(async () => {
-    await Promise.allSettled([redis.quit(), reader.quit()]);
-  }));
-  shutdown.add('database', once(() => db.destroy()));
+  shutdown.add(
+    'http server',
+    once(() => app.close()),
+  );
+  shutdown.add(
+    'stream hub',
+    once(() => hub.close()),
+  );
+  shutdown.add(
+    'queue',
+    once(() => chatQueue.close()),
+  );
+  shutdown.add(
+    'redis',
+    once(async () => {
+      await Promise.allSettled([redis.quit(), reader.quit()]);
+    }),
+  );
+  shutdown.add(
+    'database',
+    once(() => db.destroy()),
+  );
   shutdown.add('sqs', () => sqs.destroy());
-  return { app, url: `http://${config.HOST}:${port}`, port, queues, shutdown, stop: () => shutdown.shutdown('stop') };
+  return {
+    app,
+    url: `http://${config.HOST}:${port}`,
+    port,
+    queues,
+    shutdown,
+    stop: () => shutdown.shutdown('stop'),
+  };
 }

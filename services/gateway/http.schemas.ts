@@ -29,9 +29,14 @@ export type PublicUser = Static<typeof PublicUser>;
 export const AuthResponse = Type.Object({ token: Type.String(), user: PublicUser });
 
 export const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) }, { additionalProperties: false });
-export const ReplyParams = Type.Object({ replyId: Type.String({ format: 'uuid' }) }, { additionalProperties: false });
+export const ReplyParams = Type.Object(
+  { replyId: Type.String({ format: 'uuid' }) },
+  { additionalProperties: false },
+);
 
-export const LangQuery = Type.Object({ lang: Type.Optional(Type.Union([Type.Literal('ko'), Type.Literal('en')])) });
+export const LangQuery = Type.Object({
+  lang: Type.Optional(Type.Union([Type.Literal('ko'), Type.Literal('en')])),
+});
 
 export const errorResponses = {
   400: ErrorBody,

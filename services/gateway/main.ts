@@ -1,6 +1,6 @@
 import { runMain } from '../../shared/config/env';
-import { loadGatewayConfig } from './gateway.config';
 import { startGateway } from './gateway';
+import { loadGatewayConfig } from './gateway.config';
 
 runMain(async () => {
   const { shutdown } = await startGateway(loadGatewayConfig());

@@ -6,11 +6,17 @@ import { Type } from '@sinclair/typebox';
  */
 export const commonEnv = {
   // Where Redis is (BullMQ, reply streams, sessions, recent turns).
-  REDIS_URL: Type.String({ default: 'redis://127.0.0.1:6379', pattern: '^rediss?://', description: 'redis://host:port' }),
+  REDIS_URL: Type.String({
+    default: 'redis://127.0.0.1:6379',
+    pattern: '^rediss?://',
+    description: 'redis://host:port',
+  }),
   // Prefix for every Redis key and BullMQ queue, so several stacks can share one Redis.
   AIRA_PREFIX: Type.String({ default: 'aira', pattern: '^[A-Za-z0-9_.-]+$' }),
   // mysql://user:pass@host:port/db for MySQL/Aurora; unset means SQLite under AIRA_DATA_DIR.
-  DATABASE_URL: Type.Optional(Type.String({ pattern: '^(mysql|sqlite)://', description: 'mysql://… or sqlite://path' })),
+  DATABASE_URL: Type.Optional(
+    Type.String({ pattern: '^(mysql|sqlite)://', description: 'mysql://… or sqlite://path' }),
+  ),
   // Folder for the SQLite file and other local state.
   AIRA_DATA_DIR: Type.String({ default: './data' }),
   // SQS endpoint (the emulator locally); unset means AWS's own endpoint for AWS_REGION.
@@ -22,7 +28,15 @@ export const commonEnv = {
   // Queue names, overridable so tests and parallel stacks never share a queue.
   SQS_WRITES_QUEUE_NAME: Type.String({ default: 'aira-writes.fifo', pattern: '\\.fifo$' }),
   LOG_LEVEL: Type.Union(
-    [Type.Literal('fatal'), Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'), Type.Literal('debug'), Type.Literal('trace'), Type.Literal('silent')],
+    [
+      Type.Literal('fatal'),
+      Type.Literal('error'),
+      Type.Literal('warn'),
+      Type.Literal('info'),
+      Type.Literal('debug'),
+      Type.Literal('trace'),
+      Type.Literal('silent'),
+    ],
     { default: 'info' },
   ),
 };

@@ -1,7 +1,15 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, type Migration, type MigrationProvider, Migrator, MysqlAdapter, MysqlDialect, SqliteDialect } from 'kysely';
+import {
+  Kysely,
+  type Migration,
+  type MigrationProvider,
+  Migrator,
+  MysqlAdapter,
+  MysqlDialect,
+  SqliteDialect,
+} from 'kysely';
 import { createPool } from 'mysql2';
 import { migrations } from './migrations';
 import type { DB } from './schema';
@@ -25,7 +33,9 @@ export function createDb(opts: { url?: string | undefined; dataDir: string; pool
     });
     return new Kysely<DB>({ dialect: new MysqlDialect({ pool }) });
   }
-  const file = opts.url?.startsWith('sqlite://') ? opts.url.slice('sqlite://'.length) : join(opts.dataDir, 'aira.sqlite');
+  const file = opts.url?.startsWith('sqlite://')
+    ? opts.url.slice('sqlite://'.length)
+    : join(opts.dataDir, 'aira.sqlite');
   mkdirSync(dirname(resolve(file)), { recursive: true });
   const sqlite = new SQLite(file);
   sqlite.pragma('journal_mode = WAL');

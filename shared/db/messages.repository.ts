@@ -3,7 +3,12 @@ import { type Db, dialectOf } from './database';
 import type { MessageRow, NewMessageRow } from './messages.table';
 
 /** A conversation's messages, oldest first (ties broken so a user turn precedes its reply). */
-export function listMessages(db: Db, userId: string, conversationId: string, limit = 500): Promise<MessageRow[]> {
+export function listMessages(
+  db: Db,
+  userId: string,
+  conversationId: string,
+  limit = 500,
+): Promise<MessageRow[]> {
   return db
     .selectFrom('messages')
     .selectAll()

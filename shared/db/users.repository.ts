@@ -22,7 +22,10 @@ export async function insertUsersIfAbsent(db: Db, rows: NewUserRow[]): Promise<n
 }
 
 /** Sets each user's persona; rows are applied in order so the last one for a user wins. */
-export async function setPersonas(db: Db, rows: { userId: string; personaId: string; at: number }[]): Promise<void> {
+export async function setPersonas(
+  db: Db,
+  rows: { userId: string; personaId: string; at: number }[],
+): Promise<void> {
   for (const row of rows) {
     await db
       .updateTable('users')

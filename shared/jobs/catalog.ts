@@ -1,6 +1,6 @@
-import type { DefaultJobOptions } from 'bullmq';
 import type { TSchema } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
+import type { DefaultJobOptions } from 'bullmq';
 import { ChatJob } from './chat.job';
 import { WriteMessage } from './writes.messages';
 import './formats';

@@ -25,7 +25,11 @@ export const ConversationCreated = Type.Object({
   at: Ms,
 });
 
-export const ReplyStatus = Type.Union([Type.Literal('complete'), Type.Literal('cancelled'), Type.Literal('failed')]);
+export const ReplyStatus = Type.Union([
+  Type.Literal('complete'),
+  Type.Literal('cancelled'),
+  Type.Literal('failed'),
+]);
 export type ReplyStatus = Static<typeof ReplyStatus>;
 
 export const Usage = Type.Object({

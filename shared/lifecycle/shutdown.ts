@@ -56,7 +56,9 @@ export type Shutdown = ReturnType<typeof createShutdown>;
 export function once(close: () => Promise<unknown> | unknown): () => Promise<void> {
   let done: Promise<void> | undefined;
   return () => {
-    done ??= Promise.resolve().then(close).then(() => undefined);
+    done ??= Promise.resolve()
+      .then(close)
+      .then(() => undefined);
     return done;
   };
 }

@@ -2,9 +2,9 @@ import type { Redis } from 'ioredis';
 import type { ChatJob } from '../jobs/chat.job';
 import type { ReplyStatus, Usage, WriteOf } from '../jobs/writes.messages';
 import type { RedisKeys } from '../redis/keys';
+import type { WritesProducer } from '../sqs/writes.producer';
 import { appendEventArgs, type ReplyEvent, type ReplyTimings } from './reply.events';
 import { type PendingTurn, pushTurn, type TurnsPolicy } from './turns';
-import type { WritesProducer } from '../sqs/writes.producer';
 
 export interface ReplyEnd {
   status: ReplyStatus;
@@ -32,7 +32,13 @@ export function turnMessage(job: ChatJob, end: ReplyEnd, at: number): WriteOf<'c
     conversationId: job.conversationId,
     replyId: job.replyId,
     user: { id: job.userMessageId, content: job.content, at: job.enqueuedAt },
-    assistant: { content: end.content, status: end.status, finishReason: end.finishReason, usage: end.usage, at },
+    assistant: {
+      content: end.content,
+      status: end.status,
+      finishReason: end.finishReason,
+      usage: end.usage,
+      at,
+    },
   };
 }
 
@@ -47,14 +53,23 @@ export async function finalizeReply(deps: FinalizerDeps, job: ChatJob, end: Repl
   const pending: PendingTurn = {
     replyId: job.replyId,
     user: { id: job.userMessageId, content: job.content, at: job.enqueuedAt },
-    assistant: { status: end.status, content: end.content, finishReason: end.finishReason, usage: end.usage, at },
+    assistant: {
+      status: end.status,
+      content: end.content,
+      finishReason: end.finishReason,
+      usage: end.usage,
+      at,
+    },
   };
   const event: ReplyEvent =
     end.status === 'complete'
       ? { type: 'done', data: { finishReason: end.finishReason, usage: end.usage, timings: end.timings } }
       : end.status === 'cancelled'
         ? { type: 'cancelled', data: { content: end.content } }
-        : { type: 'error', data: end.error ?? { code: 'llm_failed', message: 'The reply could not be generated.' } };
+        : {
+            type: 'error',
+            data: end.error ?? { code: 'llm_failed', message: 'The reply could not be generated.' },
+          };
   const eventsKey = deps.keys.replyEvents(job.replyId);
   const tx = deps.redis
     .multi()
@@ -63,7 +78,13 @@ export async function finalizeReply(deps: FinalizerDeps, job: ChatJob, end: Repl
     .hset(deps.keys.reply(job.replyId), 'status', end.status, 'endedAt', at)
     .expire(deps.keys.reply(job.replyId), deps.turns.ttlSeconds);
   if (end.status === 'complete' && end.content) {
-    pushTurn(tx, deps.keys, job.conversationId, { id: job.replyId, role: 'assistant', content: end.content, at }, deps.turns);
+    pushTurn(
+      tx,
+      deps.keys,
+      job.conversationId,
+      { id: job.replyId, role: 'assistant', content: end.content, at },
+      deps.turns,
+    );
   }
   const [key, ...args] = appendEventArgs(eventsKey, event);
   tx.xadd(key as string, ...(args as [string])).expire(eventsKey, deps.streamTtlSeconds);
@@ -72,7 +93,10 @@ export async function finalizeReply(deps: FinalizerDeps, job: ChatJob, end: Repl
 }
 
 /** Re-sends the write of a reply whose stream already ended (an earlier attempt died after its final event). */
-export async function resendFinishedTurn(deps: FinalizerDeps, job: ChatJob): Promise<ReplyStatus | undefined> {
+export async function resendFinishedTurn(
+  deps: FinalizerDeps,
+  job: ChatJob,
+): Promise<ReplyStatus | undefined> {
   const raw = await deps.redis.hget(deps.keys.pendingTurns(job.conversationId), job.replyId);
   if (!raw) return undefined;
   const pending = JSON.parse(raw) as PendingTurn;

@@ -1,5 +1,10 @@
+import {
+  CreateQueueCommand,
+  GetQueueAttributesCommand,
+  GetQueueUrlCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import { catalog } from '../jobs/catalog';
-import { CreateQueueCommand, GetQueueAttributesCommand, GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
 
 export interface SqsConfig {
   SQS_ENDPOINT?: string | undefined;
@@ -32,7 +37,6 @@ export function createSqs(config: Pick<SqsConfig, 'SQS_ENDPOINT' | 'AWS_REGION'>
 
 /** The dead-letter queue's name for a FIFO queue: `x.fifo` → `x-dlq.fifo`. */
 export const dlqNameFor = (name: string) => name.replace(/\.fifo$/, '-dlq.fifo');
-
 
 /**
  * Finds the writes queue and its dead-letter queue. On an emulator they are created if missing

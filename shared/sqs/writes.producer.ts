@@ -42,7 +42,9 @@ export function createWritesProducer(deps: { sqs: SQSClient; queueUrl: string })
   };
   return {
     async send(message, attributes) {
-      await deps.sqs.send(new SendMessageCommand({ QueueUrl: deps.queueUrl, ...toEntry(message, attributes) }));
+      await deps.sqs.send(
+        new SendMessageCommand({ QueueUrl: deps.queueUrl, ...toEntry(message, attributes) }),
+      );
     },
     async sendBatch(messages, attributes) {
       for (let i = 0; i < messages.length; i += 10) {

@@ -11,7 +11,9 @@ export async function startMetricsServer(registry: Registry, port: number, host 
     } else if (req.url === '/healthz') {
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
     } else {
-      res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":{"code":"not_found","message":"Not found"}}');
+      res
+        .writeHead(404, { 'content-type': 'application/json' })
+        .end('{"error":{"code":"not_found","message":"Not found"}}');
     }
   });
   await new Promise<void>((resolve, reject) => {

@@ -11,7 +11,12 @@ export function createClient(baseUrl: string, token?: string) {
     ...extra,
   });
 
-  const request = async (method: string, path: string, body?: unknown, extra: Record<string, string> = {}) => {
+  const request = async (
+    method: string,
+    path: string,
+    body?: unknown,
+    extra: Record<string, string> = {},
+  ) => {
     const res = await fetch(`${baseUrl}${path}`, {
       method,
       headers: headers(body === undefined ? extra : { 'content-type': 'application/json', ...extra }),
@@ -24,6 +29,7 @@ export function createClient(baseUrl: string, token?: string) {
     } catch {
       json = undefined;
     }
+    // biome-ignore lint/suspicious/noExplicitAny: tests read whatever JSON came back
     return { status: res.status, headers: res.headers, json: json as any, text };
   };
 
@@ -49,7 +55,13 @@ export function createClient(baseUrl: string, token?: string) {
     async history(conversationId: string) {
       const res = await request('GET', `/api/conversations/${conversationId}/messages`);
       if (res.status !== 200) throw new Error(`history: ${res.status} ${res.text}`);
-      return res.json.messages as { id: string; role: string; content: string; status: string; replyId: string }[];
+      return res.json.messages as {
+        id: string;
+        role: string;
+        content: string;
+        status: string;
+        replyId: string;
+      }[];
     },
     /**
      * Reads an SSE stream until a final event, or until `stopAfter` events (then drops the
@@ -114,11 +126,16 @@ export function replyText(events: SseEvent[]): string {
   return text;
 }
 
-export async function eventually<T>(fn: () => Promise<T>, check: (v: T) => boolean, timeoutMs = 15_000): Promise<T> {
+export async function eventually<T>(
+  fn: () => Promise<T>,
+  check: (v: T) => boolean,
+  timeoutMs = 15_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: T = await fn();
   while (!check(last)) {
-    if (Date.now() > deadline) throw new Error(`condition not met in ${timeoutMs} ms; last value: ${JSON.stringify(last)}`);
+    if (Date.now() > deadline)
+      throw new Error(`condition not met in ${timeoutMs} ms; last value: ${JSON.stringify(last)}`);
     await new Promise((r) => setTimeout(r, 100));
     last = await fn();
   }

@@ -8,7 +8,9 @@ export type Dialect = 'sqlite' | 'mysql';
 export const mysqlServerUrl = process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test';
 
 /** A fresh, empty database of its own for one test: a MariaDB schema or a SQLite file. */
-export async function createTestDatabase(dialect: Dialect): Promise<{ url: string; dataDir: string; drop(): Promise<void> }> {
+export async function createTestDatabase(
+  dialect: Dialect,
+): Promise<{ url: string; dataDir: string; drop(): Promise<void> }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'aira-test-'));
   if (dialect === 'sqlite') {
     return {

@@ -31,7 +31,10 @@ export async function spawnEntry(
     child.on('exit', (code, signal) => done(signal ?? code));
   });
   await new Promise<void>((ok, fail) => {
-    const timer = setTimeout(() => fail(new Error(`${entry} not ready in ${timeoutMs} ms:\n${output}`)), timeoutMs);
+    const timer = setTimeout(
+      () => fail(new Error(`${entry} not ready in ${timeoutMs} ms:\n${output}`)),
+      timeoutMs,
+    );
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       if (ready.test(output)) {

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { Redis } from 'ioredis';
+import { startGateway } from '../../services/gateway/gateway';
+import { loadGatewayConfig } from '../../services/gateway/gateway.config';
 import { createLlmSim } from '../../services/llm-sim/llm-sim.app';
 import type { SimSettingsPatch } from '../../services/llm-sim/llm-sim.config';
-import { loadGatewayConfig } from '../../services/gateway/gateway.config';
-import { startGateway } from '../../services/gateway/gateway';
 import { createDb, type Db, migrateToLatest } from '../../shared/db/database';
 import { startSqsEmulator } from '../../shared/sqs/sqs.emulator';
 import { loadChatWorkerConfig } from '../../workers/chat/chat.config';
@@ -84,7 +84,11 @@ export async function startStack(opts: StackOptions = {}) {
     queues: gateway.queues,
     /** Starts a chat worker as a child process (one that a test can kill -9). */
     async spawnChatWorker(extra: Record<string, string> = {}) {
-      const child = await spawnEntry('workers/chat/main.ts', { ...env, WORKER_ID: `chat-${id}-child-${children.length}`, ...extra }, /chat worker ready/);
+      const child = await spawnEntry(
+        'workers/chat/main.ts',
+        { ...env, LOG_LEVEL: 'info', WORKER_ID: `chat-${id}-child-${children.length}`, ...extra },
+        /chat worker ready/,
+      );
       children.push(child);
       return child;
     },

@@ -53,7 +53,11 @@ export async function startChatWorker(config: ChatWorkerConfig, opts: { drainMs?
     log,
   });
   const worker = new Worker<ChatJob>(catalog.chat.name, handler, {
-    connection: { url: config.REDIS_URL, maxRetriesPerRequest: null, connectionName: `${config.WORKER_ID}:bullmq` },
+    connection: {
+      url: config.REDIS_URL,
+      maxRetriesPerRequest: null,
+      connectionName: `${config.WORKER_ID}:bullmq`,
+    },
     prefix: config.AIRA_PREFIX,
     concurrency: config.CHAT_CONCURRENCY,
     lockDuration: config.CHAT_LOCK_MS,
@@ -81,10 +85,16 @@ export async function startChatWorker(config: ChatWorkerConfig, opts: { drainMs?
     }
   });
   shutdown.add('metrics server', once(server.close));
-  shutdown.add('redis', once(async () => {
-    await Promise.allSettled([redis.quit(), subscriber.quit()]);
-  }));
-  shutdown.add('database', once(() => db.destroy()));
+  shutdown.add(
+    'redis',
+    once(async () => {
+      await Promise.allSettled([redis.quit(), subscriber.quit()]);
+    }),
+  );
+  shutdown.add(
+    'database',
+    once(() => db.destroy()),
+  );
   shutdown.add('sqs', () => sqs.destroy());
   return { worker, metricsPort: server.port, shutdown, stop: () => shutdown.shutdown('stop') };
 }

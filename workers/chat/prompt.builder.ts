@@ -28,7 +28,9 @@ export async function buildPrompt(
     turns = [...byId.values()].sort((a, b) => a.at - b.at || (a.role === 'user' ? -1 : 1));
   }
   // Only what came before this reply's own message counts as history, and the message itself goes last.
-  const history = turns.filter((t) => t.id !== job.userMessageId && t.at <= job.enqueuedAt).slice(-deps.maxTurns);
+  const history = turns
+    .filter((t) => t.id !== job.userMessageId && t.at <= job.enqueuedAt)
+    .slice(-deps.maxTurns);
   const persona = personaById(job.personaId);
   return {
     source,

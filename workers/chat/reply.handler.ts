@@ -7,13 +7,13 @@ import type { ChatJob } from '../../shared/jobs/chat.job';
 import type { Usage } from '../../shared/jobs/writes.messages';
 import type { RedisKeys } from '../../shared/redis/keys';
 import { appendEvent, decodeEntry, finalEvents, type StoredEvent } from '../../shared/replies/reply.events';
+import { finalizeReply, type ReplyEnd, resendFinishedTurn } from '../../shared/replies/reply.finalizer';
 import type { TurnsPolicy } from '../../shared/replies/turns';
 import type { WritesProducer } from '../../shared/sqs/writes.producer';
 import type { Logger } from '../../shared/telemetry/logger';
 import { CancelledError, type CancelRegistry } from './cancel.registry';
 import type { ChatMetrics } from './chat.metrics';
 import { buildPrompt } from './prompt.builder';
-import { finalizeReply, type ReplyEnd, resendFinishedTurn } from '../../shared/replies/reply.finalizer';
 import { createContinuation } from './stream.continuation';
 import { createTokenBatcher } from './token.batcher';
 
@@ -86,7 +86,12 @@ export function createReplyHandler(deps: ReplyHandlerDeps) {
     const controller = deps.cancels.register(data.replyId);
     if (await redis.exists(keys.replyCancel(data.replyId))) {
       deps.cancels.release(data.replyId);
-      await finalizeReply(finalizer, data, { status: 'cancelled', content: earlier.text, finishReason: null, usage: null });
+      await finalizeReply(finalizer, data, {
+        status: 'cancelled',
+        content: earlier.text,
+        finishReason: null,
+        usage: null,
+      });
       metrics.jobs.inc({ queue: 'chat', outcome: 'cancelled' });
       return 'cancelled';
     }
@@ -136,9 +141,14 @@ export function createReplyHandler(deps: ReplyHandlerDeps) {
         }
         if (choice?.finish_reason) finishReason = choice.finish_reason;
         if (chunk.usage) {
-          usage = { promptTokens: chunk.usage.prompt_tokens, completionTokens: chunk.usage.completion_tokens };
+          usage = {
+            promptTokens: chunk.usage.prompt_tokens,
+            completionTokens: chunk.usage.completion_tokens,
+          };
         }
       }
+      // The openai client ends an aborted stream quietly instead of throwing.
+      if (controller.signal.aborted) throw controller.signal.reason;
       await batcher.drain();
       if (continuation.needsResetAtEnd) {
         await appendEvent(redis, eventsKey, { type: 'reset', data: { attempt } });

@@ -3,7 +3,10 @@
  * token is what a person feels), later ones in batches at most `intervalMs` apart, so a fast model
  * does not cost one Redis write per token.
  */
-export function createTokenBatcher(opts: { intervalMs: number; flush: (text: string) => Promise<void> | void }) {
+export function createTokenBatcher(opts: {
+  intervalMs: number;
+  flush: (text: string) => Promise<void> | void;
+}) {
   let buffer = '';
   let first = true;
   let timer: NodeJS.Timeout | undefined;
@@ -15,9 +18,11 @@ export function createTokenBatcher(opts: { intervalMs: number; flush: (text: str
     if (!buffer) return;
     const text = buffer;
     buffer = '';
-    chain = chain.then(() => opts.flush(text)).catch((error) => {
-      failure ??= error;
-    });
+    chain = chain
+      .then(() => opts.flush(text))
+      .catch((error) => {
+        failure ??= error;
+      });
   };
 
   return {

@@ -66,8 +66,14 @@ export async function startWriterWorker(config: WriterWorkerConfig) {
     });
   });
   shutdown.add('metrics server', once(server.close));
-  shutdown.add('redis', once(() => redis.quit()));
-  shutdown.add('database', once(() => db.destroy()));
+  shutdown.add(
+    'redis',
+    once(() => redis.quit()),
+  );
+  shutdown.add(
+    'database',
+    once(() => db.destroy()),
+  );
   shutdown.add('sqs', () => sqs.destroy());
   return { consumer, queues, metricsPort: server.port, shutdown, stop: () => shutdown.shutdown('stop') };
 }

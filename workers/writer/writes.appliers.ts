@@ -72,7 +72,9 @@ export const appliers = {
 } satisfies { [K in WriteKind]: (db: Db, messages: WriteOf<K>[]) => Promise<number> };
 
 /** Kinds whose Redis copy can go once the database has them (the history reads the database then). */
-export const afterCommit: { [K in WriteKind]?: (tx: ChainableCommander, keys: RedisKeys, m: WriteOf<K>) => void } = {
+export const afterCommit: {
+  [K in WriteKind]?: (tx: ChainableCommander, keys: RedisKeys, m: WriteOf<K>) => void;
+} = {
   'chat.turn': (tx, keys, m) => {
     tx.hdel(keys.pendingTurns(m.conversationId), m.replyId);
   },

@@ -6,8 +6,8 @@ import type { WriteKind, WriteMessage, WriteOf } from '../../shared/jobs/writes.
 import type { RedisKeys } from '../../shared/redis/keys';
 import type { Logger } from '../../shared/telemetry/logger';
 import { isDataError } from './db.errors';
-import { afterCommit, applyOrder, appliers } from './writes.appliers';
 import type { WriterMetrics } from './writer.metrics';
+import { afterCommit, appliers, applyOrder } from './writes.appliers';
 
 export interface WritesHandlerDeps {
   db: Db;
@@ -74,7 +74,9 @@ export function createWritesHandler(deps: WritesHandlerDeps) {
     });
     const tx = deps.redis.multi();
     for (const { write } of batch) {
-      const effect = afterCommit[write.kind] as ((t: typeof tx, k: RedisKeys, m: WriteOf<WriteKind>) => void) | undefined;
+      const effect = afterCommit[write.kind] as
+        | ((t: typeof tx, k: RedisKeys, m: WriteOf<WriteKind>) => void)
+        | undefined;
       effect?.(tx, deps.keys, write);
     }
     // The database has the rows; a failed cleanup only leaves copies that the history de-duplicates.
@@ -127,7 +129,11 @@ export function createWritesHandler(deps: WritesHandlerDeps) {
             done.push(parsed.sqs);
           } catch (single) {
             if (!isDataError(single)) continue;
-            await deadLetter(parsed.sqs, `database rejected: ${(single as Error).message}`, parsed.write.kind);
+            await deadLetter(
+              parsed.sqs,
+              `database rejected: ${(single as Error).message}`,
+              parsed.write.kind,
+            );
             done.push(parsed.sqs);
           }
         }

@@ -27,7 +27,8 @@ export function tokenOf(request: FastifyRequest): string | undefined {
 export function createAuthGuard(sessions: SessionStore) {
   return async function requireUser(request: FastifyRequest, _reply: FastifyReply) {
     const token = tokenOf(request);
-    if (!token) throw new HttpError(401, 'unauthorized', 'Sign in first: send a bearer token or the session cookie.');
+    if (!token)
+      throw new HttpError(401, 'unauthorized', 'Sign in first: send a bearer token or the session cookie.');
     const session = await sessions.resolve(token);
     if (!session) throw new HttpError(401, 'unauthorized', 'The session token is invalid or has expired.');
     request.userId = session.userId;

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply } from 'fastify';
-import { langOf } from '../lang';
 import { AuthResponse, errorResponses, PublicUser } from '../http.schemas';
+import { langOf } from '../lang';
 import { HttpError } from '../plugins/errors';
 import { createAuthGuard, sessionCookie } from './auth.guard';
 import type { SessionStore } from './session.store';
@@ -30,7 +30,13 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRouteDeps> = async (app, 
 
   app.post(
     '/api/auth/guest',
-    { schema: { tags: ['auth'], summary: 'Start as a guest', response: { 201: AuthResponse, ...errorResponses } } },
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Start as a guest',
+        response: { 201: AuthResponse, ...errorResponses },
+      },
+    },
     async (request, reply) => {
       const user = await deps.users.createGuest();
       const token = await deps.sessions.create(user.id);
@@ -41,7 +47,14 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRouteDeps> = async (app, 
 
   app.post(
     '/api/auth/logout',
-    { preHandler: requireUser, schema: { tags: ['auth'], summary: 'End this session', response: { 204: { type: 'null' }, ...errorResponses } } },
+    {
+      preHandler: requireUser,
+      schema: {
+        tags: ['auth'],
+        summary: 'End this session',
+        response: { 204: { type: 'null' }, ...errorResponses },
+      },
+    },
     async (request, reply) => {
       await deps.sessions.destroy(request.sessionToken);
       reply.clearCookie(sessionCookie, { path: '/' });
@@ -51,7 +64,14 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRouteDeps> = async (app, 
 
   app.get(
     '/api/me',
-    { preHandler: requireUser, schema: { tags: ['auth'], summary: 'The signed-in user', response: { 200: PublicUserBody, ...errorResponses } } },
+    {
+      preHandler: requireUser,
+      schema: {
+        tags: ['auth'],
+        summary: 'The signed-in user',
+        response: { 200: PublicUserBody, ...errorResponses },
+      },
+    },
     async (request) => {
       const user = await deps.users.get(request.userId);
       if (!user) throw new HttpError(401, 'unauthorized', 'This session belongs to no user.');

@@ -21,7 +21,13 @@ export interface UserRecord {
  * Users on the request path: Redis holds each active user's profile (a guest exists there before
  * the writer has stored it), the database is the fallback and the record of truth.
  */
-export function createUserStore(deps: { redis: Redis; keys: RedisKeys; db: Db; writes: WritesProducer; ttlSeconds: number }) {
+export function createUserStore(deps: {
+  redis: Redis;
+  keys: RedisKeys;
+  db: Db;
+  writes: WritesProducer;
+  ttlSeconds: number;
+}) {
   const { redis, keys, db } = deps;
 
   const cache = async (user: UserRecord) => {
@@ -55,7 +61,13 @@ export function createUserStore(deps: { redis: Redis; keys: RedisKeys; db: Db; w
         createdAt: Date.now(),
       };
       await cache(user);
-      await deps.writes.send({ v: 1, kind: 'user.created', userId: user.id, displayName: user.displayName, at: user.createdAt });
+      await deps.writes.send({
+        v: 1,
+        kind: 'user.created',
+        userId: user.id,
+        displayName: user.displayName,
+        at: user.createdAt,
+      });
       return user;
     },
   };
@@ -71,7 +83,12 @@ export function toPublicUser(user: UserRecord, lang: Lang): PublicUser {
     displayName: user.displayName,
     isGuest: user.email === null,
     persona: persona
-      ? { id: persona.id, name: persona.name[lang], description: persona.description[lang], greeting: persona.greeting[lang] }
+      ? {
+          id: persona.id,
+          name: persona.name[lang],
+          description: persona.description[lang],
+          greeting: persona.greeting[lang],
+        }
       : null,
     createdAt: user.createdAt,
   };

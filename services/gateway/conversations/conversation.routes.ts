@@ -20,7 +20,12 @@ const Message = Type.Object({
   id: Type.String({ format: 'uuid' }),
   role: Type.Union([Type.Literal('user'), Type.Literal('assistant')]),
   content: Type.String(),
-  status: Type.Union([Type.Literal('complete'), Type.Literal('streaming'), Type.Literal('cancelled'), Type.Literal('failed')]),
+  status: Type.Union([
+    Type.Literal('complete'),
+    Type.Literal('streaming'),
+    Type.Literal('cancelled'),
+    Type.Literal('failed'),
+  ]),
   replyId: Type.String({ format: 'uuid' }),
   createdAt: Type.Number(),
 });
@@ -57,7 +62,9 @@ export const conversationRoutes: FastifyPluginAsyncTypebox<ConversationRouteDeps
       const user = await deps.users.get(request.userId);
       const persona = personaById(user?.personaId);
       const conversation = await conversations.create(request.userId, persona.id);
-      return reply.code(201).send({ id: conversation.id, persona: { id: persona.id, name: persona.name[langOf(request)] } });
+      return reply
+        .code(201)
+        .send({ id: conversation.id, persona: { id: persona.id, name: persona.name[langOf(request)] } });
     },
   );
 
@@ -77,7 +84,12 @@ export const conversationRoutes: FastifyPluginAsyncTypebox<ConversationRouteDeps
       return {
         conversations: list.map((c) => {
           const persona = personaById(c.personaId);
-          return { id: c.id, persona: { id: persona.id, name: persona.name[lang] }, title: c.title, createdAt: c.createdAt };
+          return {
+            id: c.id,
+            persona: { id: persona.id, name: persona.name[lang] },
+            title: c.title,
+            createdAt: c.createdAt,
+          };
         }),
       };
     },
@@ -112,7 +124,11 @@ export const conversationRoutes: FastifyPluginAsyncTypebox<ConversationRouteDeps
           { additionalProperties: false },
         ),
         response: {
-          202: Type.Object({ userMessageId: Type.String(), replyId: Type.String(), streamUrl: Type.String() }),
+          202: Type.Object({
+            userMessageId: Type.String(),
+            replyId: Type.String(),
+            streamUrl: Type.String(),
+          }),
           413: errorResponses[400],
           ...errorResponses,
         },
@@ -122,7 +138,11 @@ export const conversationRoutes: FastifyPluginAsyncTypebox<ConversationRouteDeps
       const content = request.body.content.trim();
       if (!content) throw new HttpError(400, 'empty_message', 'The message is empty.');
       if ([...content].length > deps.messageMaxChars) {
-        throw new HttpError(413, 'message_too_long', `A message may have at most ${deps.messageMaxChars} characters.`);
+        throw new HttpError(
+          413,
+          'message_too_long',
+          `A message may have at most ${deps.messageMaxChars} characters.`,
+        );
       }
       const conversation = await owned(request.userId, request.params.id);
       const { replyId, userMessageId } = await deps.replies.start({

@@ -29,17 +29,35 @@ export interface HistoryMessage {
  * Conversations on the request path. A new conversation lives in Redis until the writer has stored
  * it, so reads merge Redis with the database; nothing is written to the database here.
  */
-export function createConversationStore(deps: { redis: Redis; keys: RedisKeys; db: Db; writes: WritesProducer; ttlSeconds: number }) {
+export function createConversationStore(deps: {
+  redis: Redis;
+  keys: RedisKeys;
+  db: Db;
+  writes: WritesProducer;
+  ttlSeconds: number;
+}) {
   const { redis, keys, db, ttlSeconds } = deps;
 
   const fromHash = (id: string, h: Record<string, string>): ConversationRecord | null =>
     h.userId
-      ? { id, userId: h.userId, personaId: h.personaId ?? defaultPersona.id, title: h.title || null, createdAt: Number(h.createdAt) }
+      ? {
+          id,
+          userId: h.userId,
+          personaId: h.personaId ?? defaultPersona.id,
+          title: h.title || null,
+          createdAt: Number(h.createdAt),
+        }
       : null;
 
   return {
     async create(userId: string, personaId: string): Promise<ConversationRecord> {
-      const record: ConversationRecord = { id: randomUUID(), userId, personaId, title: null, createdAt: Date.now() };
+      const record: ConversationRecord = {
+        id: randomUUID(),
+        userId,
+        personaId,
+        title: null,
+        createdAt: Date.now(),
+      };
       await redis
         .multi()
         .hset(keys.conversation(record.id), { userId, personaId, title: '', createdAt: record.createdAt })
@@ -67,7 +85,13 @@ export function createConversationStore(deps: { redis: Redis; keys: RedisKeys; d
       if (cached) return cached.userId === userId ? cached : null;
       const row = await findConversation(db, userId, id);
       return row
-        ? { id: row.id, userId: row.user_id, personaId: row.persona_id, title: row.title, createdAt: row.created_at }
+        ? {
+            id: row.id,
+            userId: row.user_id,
+            personaId: row.persona_id,
+            title: row.title,
+            createdAt: row.created_at,
+          }
         : null;
     },
 
@@ -78,7 +102,13 @@ export function createConversationStore(deps: { redis: Redis; keys: RedisKeys; d
       const hashes = ids.length ? ((await pipeline.exec()) ?? []) : [];
       const byId = new Map<string, ConversationRecord>();
       for (const row of await listConversations(db, userId)) {
-        byId.set(row.id, { id: row.id, userId, personaId: row.persona_id, title: row.title, createdAt: row.created_at });
+        byId.set(row.id, {
+          id: row.id,
+          userId,
+          personaId: row.persona_id,
+          title: row.title,
+          createdAt: row.created_at,
+        });
       }
       ids.forEach((id, i) => {
         const record = fromHash(id, (hashes[i]?.[1] ?? {}) as Record<string, string>);

@@ -34,15 +34,22 @@ function isOutage(error: unknown): boolean {
  */
 export function registerErrorHandling(app: FastifyInstance, log: Logger) {
   app.setNotFoundHandler((request, reply) => {
-    void reply.code(404).send({ error: { code: 'not_found', message: `No route for ${request.method} ${request.url.split('?')[0]}` } });
+    void reply.code(404).send({
+      error: { code: 'not_found', message: `No route for ${request.method} ${request.url.split('?')[0]}` },
+    });
   });
   app.setErrorHandler((error: FastifyError | HttpError, request, reply) => {
     if (error instanceof HttpError) {
-      return reply.code(error.statusCode).headers(error.headers).send({ error: { code: error.code, message: error.message } });
+      return reply
+        .code(error.statusCode)
+        .headers(error.headers)
+        .send({ error: { code: error.code, message: error.message } });
     }
     if (error.validation) {
       const where = error.validationContext ?? 'request';
-      return reply.code(400).send({ error: { code: 'invalid_request', message: `${where}: ${error.message}` } });
+      return reply
+        .code(400)
+        .send({ error: { code: 'invalid_request', message: `${where}: ${error.message}` } });
     }
     const status = error.statusCode ?? 500;
     if (status >= 400 && status < 500) {
@@ -51,9 +58,12 @@ export function registerErrorHandling(app: FastifyInstance, log: Logger) {
     }
     if (isOutage(error)) {
       request.log.warn({ err: error }, 'dependency unavailable');
-      return reply.code(503).header('retry-after', '2').send({
-        error: { code: 'unavailable', message: 'A backing service is unavailable; try again shortly.' },
-      });
+      return reply
+        .code(503)
+        .header('retry-after', '2')
+        .send({
+          error: { code: 'unavailable', message: 'A backing service is unavailable; try again shortly.' },
+        });
     }
     log.error({ err: error, url: request.url }, 'unhandled error');
     return reply.code(500).send({ error: { code: 'internal', message: 'Internal error' } });

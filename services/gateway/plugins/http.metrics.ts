@@ -18,7 +18,11 @@ export function createGatewayMetrics(registry: Registry) {
       buckets: latencyBuckets,
       registers: [registry],
     }),
-    streamsOpen: new Gauge({ name: 'aira_sse_streams_open', help: 'SSE streams being relayed', registers: [registry] }),
+    streamsOpen: new Gauge({
+      name: 'aira_sse_streams_open',
+      help: 'SSE streams being relayed',
+      registers: [registry],
+    }),
     hop: new Histogram({
       name: 'aira_reply_hop_seconds',
       help: 'Per-hop time of a reply',

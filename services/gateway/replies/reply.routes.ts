@@ -2,8 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Gauge, Histogram } from 'prom-client';
-import { finalEvents, type StoredEvent, streamIdPattern } from '../../../shared/replies/reply.events';
 import type { RedisKeys } from '../../../shared/redis/keys';
+import { finalEvents, type StoredEvent, streamIdPattern } from '../../../shared/replies/reply.events';
 import type { ConversationStore } from '../conversations/conversation.store';
 import { errorResponses, ReplyParams } from '../http.schemas';
 import { HttpError, notFound } from '../plugins/errors';
@@ -32,7 +32,11 @@ export const replyRoutes: FastifyPluginAsyncTypebox<ReplyRouteDeps> = async (app
   });
 
   /** A finished reply whose stream has expired, replayed from the history as two events. */
-  const replayFromHistory = async (userId: string, conversationId: string, replyId: string): Promise<StoredEvent[]> => {
+  const replayFromHistory = async (
+    userId: string,
+    conversationId: string,
+    replyId: string,
+  ): Promise<StoredEvent[]> => {
     const message = (await deps.conversations.history(userId, conversationId)).find((m) => m.id === replyId);
     if (!message || message.status === 'streaming') return [];
     const final: StoredEvent =
@@ -40,7 +44,11 @@ export const replyRoutes: FastifyPluginAsyncTypebox<ReplyRouteDeps> = async (app
         ? { id: '0-2', type: 'done', data: JSON.stringify({ finishReason: 'stop', usage: null }) }
         : message.status === 'cancelled'
           ? { id: '0-2', type: 'cancelled', data: JSON.stringify({ content: message.content }) }
-          : { id: '0-2', type: 'error', data: JSON.stringify({ code: 'llm_failed', message: 'The reply failed.' }) };
+          : {
+              id: '0-2',
+              type: 'error',
+              data: JSON.stringify({ code: 'llm_failed', message: 'The reply failed.' }),
+            };
     return [{ id: '0-1', type: 'token', data: JSON.stringify({ text: message.content }) }, final];
   };
 
@@ -61,12 +69,20 @@ export const replyRoutes: FastifyPluginAsyncTypebox<ReplyRouteDeps> = async (app
     async (request, reply) => {
       const { replyId } = request.params;
       const from = request.headers['last-event-id'] ?? request.query.lastEventId ?? '0-0';
-      if (!streamIdPattern.test(from)) throw new HttpError(400, 'invalid_last_event_id', 'Last-Event-ID must be an event id from this stream.');
+      if (!streamIdPattern.test(from))
+        throw new HttpError(
+          400,
+          'invalid_last_event_id',
+          'Last-Event-ID must be an event id from this stream.',
+        );
       const meta = await deps.replies.find(request.userId, replyId);
       if (!meta) throw notFound('No such reply');
       const key = deps.keys.replyEvents(replyId);
       const ended = ['complete', 'cancelled', 'failed'].includes(meta.status);
-      const replay = ended && !(await deps.exists(key)) ? await replayFromHistory(request.userId, meta.conversationId, replyId) : null;
+      const replay =
+        ended && !(await deps.exists(key))
+          ? await replayFromHistory(request.userId, meta.conversationId, replyId)
+          : null;
 
       reply.hijack();
       const res = reply.raw;
@@ -103,7 +119,10 @@ export const replyRoutes: FastifyPluginAsyncTypebox<ReplyRouteDeps> = async (app
           out += frame(event);
           if (event.type === 'token' && firstToken) {
             firstToken = false;
-            deps.metrics.relay.observe({ hop: 'relay' }, Math.max(0, Date.now() - Number(event.id.split('-')[0])) / 1000);
+            deps.metrics.relay.observe(
+              { hop: 'relay' },
+              Math.max(0, Date.now() - Number(event.id.split('-')[0])) / 1000,
+            );
           }
           if (finalEvents.has(event.type)) {
             last = true;
@@ -129,7 +148,11 @@ export const replyRoutes: FastifyPluginAsyncTypebox<ReplyRouteDeps> = async (app
         response: {
           202: Type.Object({
             replyId: Type.String(),
-            state: Type.Union([Type.Literal('cancelled'), Type.Literal('cancelling'), Type.Literal('already_ended')]),
+            state: Type.Union([
+              Type.Literal('cancelled'),
+              Type.Literal('cancelling'),
+              Type.Literal('already_ended'),
+            ]),
           }),
           ...errorResponses,
         },

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { findReplyMessage } from '../../../shared/db/messages.repository';
 import type { Db } from '../../../shared/db/database';
+import { findReplyMessage } from '../../../shared/db/messages.repository';
 import { assertChatJob, catalog } from '../../../shared/jobs/catalog';
 import type { ChatJob, Lang } from '../../../shared/jobs/chat.job';
 import type { RedisKeys } from '../../../shared/redis/keys';
@@ -67,7 +67,13 @@ export function createReplyService(deps: {
         .expire(keys.reply(replyId), deps.turns.ttlSeconds)
         .hset(keys.pendingTurns(input.conversation.id), replyId, JSON.stringify(pending))
         .expire(keys.pendingTurns(input.conversation.id), deps.turns.ttlSeconds);
-      pushTurn(tx, keys, input.conversation.id, { id: userMessageId, role: 'user', content: input.content, at: enqueuedAt }, deps.turns);
+      pushTurn(
+        tx,
+        keys,
+        input.conversation.id,
+        { id: userMessageId, role: 'user', content: input.content, at: enqueuedAt },
+        deps.turns,
+      );
       await tx.exec();
       await deps.queue.add('reply', job, { ...catalog.chat.options, jobId: replyId });
       return { replyId, userMessageId };

@@ -21,7 +21,13 @@ export function compareIds(a: string, b: string): number {
  * every stream with a listener, and one command connection that wakes it (CLIENT UNBLOCK) when the
  * set of streams changes. Thousands of SSE clients cost two connections, not one each.
  */
-export function createStreamHub(deps: { reader: Redis; control: Redis; log: Logger; blockMs?: number; count?: number }) {
+export function createStreamHub(deps: {
+  reader: Redis;
+  control: Redis;
+  log: Logger;
+  blockMs?: number;
+  count?: number;
+}) {
   const { reader, control, log } = deps;
   const streams = new Map<string, Set<Subscriber>>();
   let readerId: number | undefined;
@@ -96,9 +102,15 @@ export function createStreamHub(deps: { reader: Redis; control: Redis; log: Logg
         readerId ??= Number(await reader.client('ID'));
         readGeneration = gen;
         blocked = true;
-        const result = (await reader.xread('COUNT', deps.count ?? 1000, 'BLOCK', deps.blockMs ?? 5000, 'STREAMS', ...keys, ...ids)) as
-          | [string, [string, string[]][]][]
-          | null;
+        const result = (await reader.xread(
+          'COUNT',
+          deps.count ?? 1000,
+          'BLOCK',
+          deps.blockMs ?? 5000,
+          'STREAMS',
+          ...keys,
+          ...ids,
+        )) as [string, [string, string[]][]][] | null;
         blocked = false;
         failures = 0;
         for (const [key, entries] of result ?? []) deliver(key, entries);

@@ -21,7 +21,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('title', 'varchar(200)')
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('conversations_user').on('conversations').columns(['user_id', 'created_at']).execute();
+  await db.schema
+    .createIndex('conversations_user')
+    .on('conversations')
+    .columns(['user_id', 'created_at'])
+    .execute();
 
   await db.schema
     .createTable('messages')

@@ -1,0 +1,81 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Client, createClient } from './harness/client';
+import { type Stack, startStack } from './harness/stack';
+
+describe('bad input', () => {
+  let stack: Stack;
+  let user: Client;
+  let conversationId: string;
+  beforeAll(async () => {
+    stack = await startStack({ chatWorkers: 0 });
+    user = await createClient(stack.baseUrl).guest();
+    conversationId = await user.conversation();
+  });
+  afterAll(() => stack?.stop());
+
+  const queued = async () => {
+    const counts = await stack.redis.llen(`${stack.env.AIRA_PREFIX}:chat:wait`);
+    return counts;
+  };
+
+  it('rejects every malformed request with a 4xx JSON error and enqueues nothing', async () => {
+    const before = await queued();
+    const path = `/api/conversations/${conversationId}/messages`;
+    const cases: [string, Awaited<ReturnType<Client['request']>>, number][] = [
+      ['malformed JSON', await user.request('POST', path, '{"content": "hi"'), 400],
+      ['wrong type', await user.request('POST', path, { content: 42 }), 400],
+      ['unknown field', await user.request('POST', path, { content: 'hi', role: 'system' }), 400],
+      ['missing field', await user.request('POST', path, {}), 400],
+      ['empty message', await user.request('POST', path, { content: '   ' }), 400],
+      ['oversize message', await user.request('POST', path, { content: 'x'.repeat(4001) }), 413],
+      ['oversize body', await user.request('POST', path, { content: 'x'.repeat(70_000) }), 413],
+      ['array body', await user.request('POST', path, [1, 2]), 400],
+      ['not JSON', await user.request('POST', path, 'hello', { 'content-type': 'text/plain' }), 415],
+      [
+        'bad conversation id',
+        await user.request('POST', '/api/conversations/not-a-uuid/messages', { content: 'hi' }),
+        400,
+      ],
+      [
+        'unknown conversation',
+        await user.request('POST', '/api/conversations/00000000-0000-4000-8000-000000000000/messages', {
+          content: 'hi',
+        }),
+        404,
+      ],
+      [
+        'unknown reply',
+        await user.request('GET', '/api/replies/00000000-0000-4000-8000-000000000000/stream'),
+        404,
+      ],
+      [
+        'bad last event id',
+        await user.request('GET', '/api/replies/00000000-0000-4000-8000-000000000000/stream', undefined, {
+          'last-event-id': 'abc',
+        }),
+        400,
+      ],
+      ['no token', await createClient(stack.baseUrl).request('POST', path, { content: 'hi' }), 401],
+      [
+        'bad token',
+        await createClient(stack.baseUrl, 'x'.repeat(43)).request('POST', path, { content: 'hi' }),
+        401,
+      ],
+      ['garbage token', await createClient(stack.baseUrl, 'a b\tc').request('GET', '/api/me'), 401],
+      ['unknown route', await user.request('GET', '/api/nope'), 404],
+    ];
+    for (const [name, res, status] of cases) {
+      expect.soft(res.status, name).toBe(status);
+      expect.soft(typeof res.json?.error?.code, name).toBe('string');
+      expect.soft(typeof res.json?.error?.message, name).toBe('string');
+    }
+    expect(await queued()).toBe(before);
+  });
+
+  it('accepts a message at the documented cap', async () => {
+    const res = await user.request('POST', `/api/conversations/${conversationId}/messages`, {
+      content: '가'.repeat(4000),
+    });
+    expect(res.status).toBe(202);
+  });
+});
