@@ -16,7 +16,12 @@ const configArb: fc.Arbitrary<FleetScaling> = fc
     maxStepDown: fc.integer({ min: 1, max: 5 }),
     scaleDownWindowSeconds: fc.integer({ min: 0, max: 300 }),
   })
-  .map(({ min, extra, ...rest }) => ({ ...rest, min, max: Math.max(1, min + extra), drainDeadlineSeconds: 60 }));
+  .map(({ min, extra, ...rest }) => ({
+    ...rest,
+    min,
+    max: Math.max(1, min + extra),
+    drainDeadlineSeconds: 60,
+  }));
 
 const historyArb: fc.Arbitrary<Decision[]> = fc
   .array(
@@ -124,18 +129,25 @@ describe('decide (properties)', () => {
         const d = decide(input, c, history);
         fc.pre(d.direction === 'down' && input.currentWorkers <= c.max);
         const start = NOW - c.scaleDownWindowSeconds * 1000;
-        for (const h of history) if (h.at >= start) expect(d.desired).toBeGreaterThanOrEqual(Math.min(h.rawDesired, c.max));
+        for (const h of history)
+          if (h.at >= start) expect(d.desired).toBeGreaterThanOrEqual(Math.min(h.rawDesired, c.max));
       }),
     );
   });
 
   it('is monotone in backlog', () => {
     fc.assert(
-      fc.property(configArb, inputArb, historyArb, fc.integer({ min: 0, max: 20_000 }), (c, input, history, more) => {
-        const low = decide(input, c, history);
-        const high = decide({ ...input, backlog: (input.backlog ?? 0) + more }, c, history);
-        expect(high.desired).toBeGreaterThanOrEqual(low.desired);
-      }),
+      fc.property(
+        configArb,
+        inputArb,
+        historyArb,
+        fc.integer({ min: 0, max: 20_000 }),
+        (c, input, history, more) => {
+          const low = decide(input, c, history);
+          const high = decide({ ...input, backlog: (input.backlog ?? 0) + more }, c, history);
+          expect(high.desired).toBeGreaterThanOrEqual(low.desired);
+        },
+      ),
     );
   });
 

@@ -52,7 +52,14 @@ const cases: Case[] = [
     desired: 1,
     clamps: ['min'],
   },
-  { name: 'backlog sizes the fleet', config: chat, input: { backlog: 40, currentWorkers: 1 }, raw: 3, desired: 3, clamps: [] },
+  {
+    name: 'backlog sizes the fleet',
+    config: chat,
+    input: { backlog: 40, currentWorkers: 1 },
+    raw: 3,
+    desired: 3,
+    clamps: [],
+  },
   {
     name: 'a step up is at most +maxStepUp when that beats +100 %',
     config: chat,
@@ -134,8 +141,22 @@ const cases: Case[] = [
     desired: 20,
     clamps: ['hold-on-error'],
   },
-  { name: 'one message wakes a sleeping fleet', config: sleepy, input: { backlog: 1, currentWorkers: 0 }, raw: 1, desired: 1, clamps: [] },
-  { name: 'a sleeping fleet with nothing to do sleeps on', config: sleepy, input: { backlog: 0, currentWorkers: 0 }, raw: 0, desired: 0, clamps: [] },
+  {
+    name: 'one message wakes a sleeping fleet',
+    config: sleepy,
+    input: { backlog: 1, currentWorkers: 0 },
+    raw: 1,
+    desired: 1,
+    clamps: [],
+  },
+  {
+    name: 'a sleeping fleet with nothing to do sleeps on',
+    config: sleepy,
+    input: { backlog: 0, currentWorkers: 0 },
+    raw: 0,
+    desired: 0,
+    clamps: [],
+  },
   {
     name: 'a calm window allows one step down, not below what the window wanted',
     config: chat,
@@ -230,7 +251,9 @@ describe('rememberDecision', () => {
     const windowStart = NOW - chat.scaleDownWindowSeconds * 1000;
     expect(kept.at(-1)).toBe(next);
     expect(kept.filter((d) => d.at <= windowStart)).toHaveLength(1);
-    expect(kept.filter((d) => d.at > windowStart)).toEqual(history.filter((d) => d.at > windowStart).concat(next));
+    expect(kept.filter((d) => d.at > windowStart)).toEqual(
+      history.filter((d) => d.at > windowStart).concat(next),
+    );
   });
 
   it('lets a scale-down through once the remembered window is calm', () => {

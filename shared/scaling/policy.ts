@@ -76,7 +76,13 @@ interface Want {
   readonly parts: readonly string[];
 }
 
-function want(backlog: number, age: number | null, current: number, starting: number, config: FleetScaling): Want {
+function want(
+  backlog: number,
+  age: number | null,
+  current: number,
+  starting: number,
+  config: FleetScaling,
+): Want {
   const fromBacklog = Math.ceil(backlog / config.targetBacklogPerWorker);
   const parts = [`backlog ${backlog} at ${config.targetBacklogPerWorker} per worker wants ${fromBacklog}`];
   // An age with nothing queued is a stale reading (CloudWatch lags the queue), not a reason to grow.
@@ -102,7 +108,8 @@ export function decide(input: ScalingInput, config: FleetScaling, history: Scali
     input.metricError ??
     (!validCount(input.backlog)
       ? `backlog ${String(input.backlog)} is not a count`
-      : input.oldestAgeSeconds === undefined || (input.oldestAgeSeconds !== null && !(input.oldestAgeSeconds >= 0))
+      : input.oldestAgeSeconds === undefined ||
+          (input.oldestAgeSeconds !== null && !(input.oldestAgeSeconds >= 0))
         ? `oldest age ${String(input.oldestAgeSeconds)} is not a duration`
         : undefined);
   if (failure !== undefined || !validCount(input.backlog)) {
@@ -212,7 +219,11 @@ function scaleDown(
  * Appends a decision and forgets what the window no longer needs: everything inside the
  * scale-down window plus the newest decision before it, which proves the window is fully observed.
  */
-export function rememberDecision(history: ScalingHistory, decision: Decision, config: FleetScaling): Decision[] {
+export function rememberDecision(
+  history: ScalingHistory,
+  decision: Decision,
+  config: FleetScaling,
+): Decision[] {
   const all = [...history, decision];
   const windowStart = decision.at - config.scaleDownWindowSeconds * 1000;
   let firstKept = 0;
