@@ -98,20 +98,23 @@ function want(
   return { raw: Math.max(fromBacklog, fromAge), parts: [...parts, `${over}, wants ${fromAge}`] };
 }
 
+/** Why the input cannot be trusted, or undefined when it can. */
+function readFailure(input: ScalingInput): string | undefined {
+  if (input.metricError !== undefined) return input.metricError;
+  if (!validCount(input.backlog)) return `backlog ${String(input.backlog)} is not a count`;
+  const age = input.oldestAgeSeconds;
+  if (age === undefined || (age !== null && !(age >= 0)))
+    return `oldest age ${String(age)} is not a duration`;
+  return undefined;
+}
+
 /** Decides how many workers the fleet should run. Pure: same input, same decision. */
 export function decide(input: ScalingInput, config: FleetScaling, history: ScalingHistory): Decision {
   const current = Math.max(0, Math.floor(input.currentWorkers));
   const { now } = input;
   const clamps: Clamp[] = [];
 
-  const failure =
-    input.metricError ??
-    (!validCount(input.backlog)
-      ? `backlog ${String(input.backlog)} is not a count`
-      : input.oldestAgeSeconds === undefined ||
-          (input.oldestAgeSeconds !== null && !(input.oldestAgeSeconds >= 0))
-        ? `oldest age ${String(input.oldestAgeSeconds)} is not a duration`
-        : undefined);
+  const failure = readFailure(input);
   if (failure !== undefined || !validCount(input.backlog)) {
     clamps.push({ kind: 'hold-on-error', from: current, to: current });
     return {
