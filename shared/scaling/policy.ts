@@ -1,0 +1,237 @@
+import type { FleetScaling } from './fleets.config';
+
+/**
+ * Aira's scaling policy, one pure function: the local autoscaler enforces it, the simulator replays
+ * traffic through it, and `aws-scaling.ts` turns the same numbers into AWS policies.
+ *
+ * 1. From backlog: `ceil(backlog / targetBacklogPerWorker)`.
+ * 2. From age: when the oldest waiting job is older than the SLO, the fleet is behind whatever the
+ *    backlog says, so it wants `max(current + 1, min(ceil(current × age / SLO), ceil(backlog / concurrency)))`:
+ *    at least one more worker, proportionally more the further past the SLO, but never more than it
+ *    takes to give every queued job a slot of its own (beyond that, workers would sit idle). While
+ *    workers are still starting the age rule waits for them: the age keeps growing until they take
+ *    jobs, and acting on it again would compound into an overshoot.
+ * 3. Up is fast: no window, at most +100 % or +maxStepUp per decision, whichever is larger.
+ * 4. Down is slow: only when every decision in the last scaleDownWindowSeconds (and the window is
+ *    fully observed) wanted fewer workers than now, never below what any of them wanted, and at
+ *    most maxStepDown per decision.
+ * 5. A failed metric read holds the current count: no data is not the same as no work.
+ * 6. min and max are hard bounds, applied last. A single queued job wakes a fleet with min 0.
+ */
+
+/** What the autoscaler saw for one fleet. */
+export interface ScalingInput {
+  /** BullMQ waiting + prioritized + active; SQS visible + in-flight. Undefined when the read failed. */
+  readonly backlog: number | undefined;
+  /** Age of the oldest waiting job in seconds; null when nothing waits. Undefined when the read failed. */
+  readonly oldestAgeSeconds: number | null | undefined;
+  /** Workers running or starting; retiring ones are not counted. */
+  readonly currentWorkers: number;
+  /** Of currentWorkers, those started but not yet taking jobs. */
+  readonly startingWorkers?: number;
+  /** Decision time, epoch milliseconds. */
+  readonly now: number;
+  /** Set when reading the queue failed; the policy then holds. */
+  readonly metricError?: string;
+}
+
+export type ClampKind = 'min' | 'max' | 'stepUp' | 'stepDown' | 'window' | 'hold-on-error';
+
+/** One limit that changed the count on its way from rawDesired to desired. */
+export interface Clamp {
+  readonly kind: ClampKind;
+  readonly from: number;
+  readonly to: number;
+}
+
+export type Direction = 'up' | 'down' | 'hold';
+
+export interface Decision {
+  /** Epoch milliseconds of the decision (the input's `now`). */
+  readonly at: number;
+  readonly current: number;
+  /** What backlog and age asked for before any limit; equals current when the read failed. */
+  readonly rawDesired: number;
+  readonly desired: number;
+  readonly direction: Direction;
+  /** One sentence an operator can read: what was seen, what it asked for, what limited it. */
+  readonly reason: string;
+  readonly clamps: readonly Clamp[];
+  readonly metricFailed: boolean;
+}
+
+/** Decisions the policy has made for the fleet, oldest first (see `rememberDecision`). */
+export type ScalingHistory = readonly Decision[];
+
+const formatSeconds = (s: number): string => `${Number(s.toFixed(1))} s`;
+
+const workers = (n: number): string => `${n} worker${n === 1 ? '' : 's'}`;
+
+function validCount(n: number | undefined): n is number {
+  return n !== undefined && Number.isFinite(n) && n >= 0;
+}
+
+interface Want {
+  readonly raw: number;
+  readonly parts: readonly string[];
+}
+
+function want(
+  backlog: number,
+  age: number | null,
+  current: number,
+  starting: number,
+  config: FleetScaling,
+): Want {
+  const fromBacklog = Math.ceil(backlog / config.targetBacklogPerWorker);
+  const parts = [`backlog ${backlog} at ${config.targetBacklogPerWorker} per worker wants ${fromBacklog}`];
+  // An age with nothing queued is a stale reading (CloudWatch lags the queue), not a reason to grow.
+  if (age === null || age <= config.queueAgeSloSeconds || backlog === 0) return { raw: fromBacklog, parts };
+
+  const over = `oldest job waited ${formatSeconds(age)}, over the ${formatSeconds(config.queueAgeSloSeconds)} SLO`;
+  if (starting > 0) {
+    return { raw: fromBacklog, parts: [...parts, `${over}, but ${workers(starting)} still starting`] };
+  }
+  const proportional = Math.ceil((current * age) / config.queueAgeSloSeconds);
+  const slots = Math.ceil(backlog / config.concurrency);
+  const fromAge = Math.max(current + 1, Math.min(proportional, slots));
+  return { raw: Math.max(fromBacklog, fromAge), parts: [...parts, `${over}, wants ${fromAge}`] };
+}
+
+/** Why the input cannot be trusted, or undefined when it can. */
+function readFailure(input: ScalingInput): string | undefined {
+  if (input.metricError !== undefined) return input.metricError;
+  if (!validCount(input.backlog)) return `backlog ${String(input.backlog)} is not a count`;
+  const age = input.oldestAgeSeconds;
+  if (age === undefined || (age !== null && !(age >= 0)))
+    return `oldest age ${String(age)} is not a duration`;
+  return undefined;
+}
+
+/** Decides how many workers the fleet should run. Pure: same input, same decision. */
+export function decide(input: ScalingInput, config: FleetScaling, history: ScalingHistory): Decision {
+  const current = Math.max(0, Math.floor(input.currentWorkers));
+  const { now } = input;
+  const clamps: Clamp[] = [];
+
+  const failure = readFailure(input);
+  if (failure !== undefined || !validCount(input.backlog)) {
+    clamps.push({ kind: 'hold-on-error', from: current, to: current });
+    return {
+      at: now,
+      current,
+      rawDesired: current,
+      desired: current,
+      direction: 'hold',
+      reason: `Queue metrics unavailable (${failure}); holding at ${workers(current)}.`,
+      clamps,
+      metricFailed: true,
+    };
+  }
+
+  const backlog = input.backlog;
+  const age = input.oldestAgeSeconds ?? null;
+  const starting = Math.max(0, Math.min(current, input.startingWorkers ?? 0));
+  const { raw, parts } = want(backlog, age, current, starting, config);
+  const notes: string[] = [];
+  let desired = raw;
+
+  if (raw > current) {
+    const limit = current + Math.max(current, config.maxStepUp);
+    if (raw > limit) {
+      clamps.push({ kind: 'stepUp', from: raw, to: limit });
+      notes.push(`scale-up step limited to ${limit}`);
+      desired = limit;
+    }
+  } else if (raw < current) {
+    desired = scaleDown(raw, current, now, config, history, clamps, notes);
+  }
+
+  if (desired < config.min) {
+    clamps.push({ kind: 'min', from: desired, to: config.min });
+    notes.push(`min is ${config.min}`);
+    desired = config.min;
+  }
+  if (desired > config.max) {
+    clamps.push({ kind: 'max', from: desired, to: config.max });
+    notes.push(`max is ${config.max}`);
+    desired = config.max;
+  }
+
+  const direction: Direction = desired > current ? 'up' : desired < current ? 'down' : 'hold';
+  const outcome =
+    direction === 'hold'
+      ? `hold at ${workers(current)}`
+      : `scale ${direction} from ${current} to ${workers(desired)}`;
+  const sentence = [...parts, ...notes].join('; ');
+  return {
+    at: now,
+    current,
+    rawDesired: raw,
+    desired,
+    direction,
+    reason: `${sentence.charAt(0).toUpperCase()}${sentence.slice(1)}: ${outcome}.`,
+    clamps,
+    metricFailed: false,
+  };
+}
+
+function scaleDown(
+  raw: number,
+  current: number,
+  now: number,
+  config: FleetScaling,
+  history: ScalingHistory,
+  clamps: Clamp[],
+  notes: string[],
+): number {
+  const windowMs = config.scaleDownWindowSeconds * 1000;
+  const windowStart = now - windowMs;
+  const inWindow = history.filter((d) => d.at >= windowStart && d.at <= now);
+  const observed = history.some((d) => d.at <= windowStart);
+  const blocker = inWindow.find((d) => d.metricFailed || d.rawDesired >= current);
+
+  if (windowMs > 0 && (!observed || blocker)) {
+    clamps.push({ kind: 'window', from: raw, to: current });
+    notes.push(
+      blocker
+        ? blocker.metricFailed
+          ? `a metric read failed within the ${config.scaleDownWindowSeconds} s scale-down window`
+          : `a decision within the ${config.scaleDownWindowSeconds} s scale-down window wanted ${blocker.rawDesired}`
+        : `the ${config.scaleDownWindowSeconds} s scale-down window is not yet observed`,
+    );
+    return current;
+  }
+
+  // Never go below what any decision in the window wanted: the window is a max, not a vote.
+  const floor = Math.max(raw, ...inWindow.map((d) => d.rawDesired));
+  if (floor > raw) {
+    clamps.push({ kind: 'window', from: raw, to: floor });
+    notes.push(`the scale-down window still wants ${floor}`);
+  }
+  const stepFloor = current - config.maxStepDown;
+  if (floor < stepFloor) {
+    clamps.push({ kind: 'stepDown', from: floor, to: stepFloor });
+    notes.push(`scale-down step is ${config.maxStepDown}`);
+    return stepFloor;
+  }
+  return floor;
+}
+
+/**
+ * Appends a decision and forgets what the window no longer needs: everything inside the
+ * scale-down window plus the newest decision before it, which proves the window is fully observed.
+ */
+export function rememberDecision(
+  history: ScalingHistory,
+  decision: Decision,
+  config: FleetScaling,
+): Decision[] {
+  const all = [...history, decision];
+  const windowStart = decision.at - config.scaleDownWindowSeconds * 1000;
+  let firstKept = 0;
+  for (let i = 0; i < all.length; i++) {
+    if (all[i]!.at <= windowStart) firstKept = i;
+  }
+  return all.slice(firstKept);
+}
