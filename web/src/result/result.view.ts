@@ -1,0 +1,159 @@
+import type { Conversation, Id, Survey, SurveyResult } from '../api/api.types';
+import type { AppContext, Cleanup } from '../app/app.context';
+import { h } from '../app/dom';
+import { axisLabel, renderAxesChart } from './axes.chart';
+
+const POLL_MS = 600;
+/** Writes are queued; if they have not landed after this long, say so instead of spinning forever. */
+const GIVE_UP_MS = 60_000;
+
+type Complete = Extract<SurveyResult, { status: 'complete' }>;
+
+export function renderResult(ctx: AppContext, outlet: HTMLElement): Cleanup {
+  const { t } = ctx.i18n;
+  const body = h('div', { class: 'result-body', 'aria-live': 'polite', 'data-testid': 'result-status' });
+  outlet.replaceChildren(
+    h(
+      'section',
+      { class: 'card result' },
+      h('h1', { class: 'eyebrow', tabindex: -1 }, t('result.eyebrow')),
+      body,
+    ),
+  );
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let left = false;
+  let startedAt = Date.now();
+
+  async function poll() {
+    try {
+      const { status, body: result } = await ctx.api.request<SurveyResult>('GET', '/api/survey/result', {
+        query: { lang: ctx.i18n.lang },
+        accept: [202, 409],
+      });
+      if (left) return;
+      if (status === 200 && result.status === 'complete') return showResult(result);
+      if (result.status === 'incomplete') {
+        await goToFirstMissing(result.missing);
+        return;
+      }
+      if (result.status === 'pending') {
+        if (Date.now() - startedAt > GIVE_UP_MS) return showError(t('result.notReady'));
+        body.replaceChildren(
+          h('p', null, t('result.saving', { persisted: result.persisted, total: result.total })),
+          h('progress', { max: result.total, value: result.persisted, 'data-testid': 'result-saving' }),
+        );
+        timer = setTimeout(() => void poll(), POLL_MS);
+        return;
+      }
+      showError(t('error.generic', { code: `status_${status}` }));
+    } catch (error) {
+      if (!left) showError(ctx.describeError(error));
+    }
+  }
+
+  async function goToFirstMissing(missing: Id[]) {
+    const survey = await ctx.api.get<Survey>('/api/survey', { query: { lang: ctx.i18n.lang } });
+    if (left) return;
+    const wanted = new Set(missing.map(String));
+    const index = survey.questions.findIndex((q) => wanted.has(String(q.id)));
+    ctx.navigate({ name: 'survey', question: index === -1 ? 1 : index + 1 }, { replace: true });
+  }
+
+  function showError(message: string) {
+    body.replaceChildren(
+      h('p', { role: 'alert', class: 'error' }, message),
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'button',
+          onclick: () => {
+            startedAt = Date.now();
+            void poll();
+          },
+        },
+        t('common.retry'),
+      ),
+    );
+  }
+
+  function showResult(result: Complete) {
+    const { persona } = result;
+    const user = ctx.user;
+    if (user) ctx.setUser({ ...user, persona });
+    const scores = Object.entries(result.scores).map(([axis, value]) => ({
+      axis,
+      label: axisLabel(axis),
+      value,
+      valueText: ctx.i18n.formatSigned(value),
+    }));
+    const start = h(
+      'button',
+      { type: 'button', class: 'button button-primary', 'data-testid': 'start-chat' },
+      t('result.startChat'),
+    );
+    const startError = h('p', { role: 'alert', class: 'error' });
+    start.addEventListener('click', async () => {
+      start.disabled = true;
+      try {
+        const created = await ctx.api.post<Pick<Conversation, 'id' | 'persona'>>('/api/conversations');
+        ctx.navigate({ name: 'chat', conversationId: String(created.id) });
+      } catch (error) {
+        startError.textContent = ctx.describeError(error);
+        start.disabled = false;
+      }
+    });
+    body.removeAttribute('aria-live');
+    body.replaceChildren(
+      h('p', { class: 'persona-name', 'data-testid': 'persona-name' }, persona.name),
+      persona.description
+        ? h('p', { class: 'lead', 'data-testid': 'persona-description' }, persona.description)
+        : '',
+      persona.greeting ? h('blockquote', { class: 'greeting' }, persona.greeting) : '',
+      h(
+        'figure',
+        { class: 'chart' },
+        h('h2', null, t('result.chartTitle')),
+        renderAxesChart(scores, t('result.chartTitle')),
+        h('figcaption', { class: 'muted' }, t('result.chartCaption')),
+      ),
+      result.explanation && result.explanation.length > 0
+        ? h(
+            'section',
+            { class: 'why' },
+            h('h2', null, t('result.why')),
+            h(
+              'ul',
+              { class: 'why-list', 'data-testid': 'explanation' },
+              result.explanation.map((item) =>
+                h(
+                  'li',
+                  null,
+                  h('span', { class: 'why-text' }, item.text),
+                  h(
+                    'span',
+                    { class: `why-axis ${item.contribution >= 0 ? 'positive' : 'negative'}` },
+                    `${axisLabel(item.axis)} ${ctx.i18n.formatSigned(item.contribution)}`,
+                  ),
+                ),
+              ),
+            ),
+          )
+        : '',
+      h(
+        'div',
+        { class: 'actions' },
+        start,
+        h('a', { href: '#/survey/1', class: 'button' }, t('result.retake')),
+      ),
+      startError,
+    );
+  }
+
+  body.replaceChildren(h('p', { class: 'muted' }, t('result.checking')));
+  void poll();
+  return () => {
+    left = true;
+    clearTimeout(timer);
+  };
+}
