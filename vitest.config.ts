@@ -8,7 +8,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['{services,workers,shared,loadtest,scripts}/**/*.test.ts'],
+          include: ['{services,workers,shared,loadtest,scripts,observability,web}/**/*.test.ts'],
           exclude: ['**/*.int.test.ts', '**/node_modules/**'],
         },
       },
