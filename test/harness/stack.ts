@@ -69,6 +69,7 @@ export async function startStack(opts: StackOptions = {}) {
   );
   const redis = new Redis(env.REDIS_URL!);
   const children: ChildHandle[] = [];
+  const spawning = new Set<Promise<ChildHandle>>();
 
   return {
     id,
@@ -93,6 +94,7 @@ export async function startStack(opts: StackOptions = {}) {
       return child;
     },
     async stop() {
+      await Promise.allSettled([...spawning]);
       for (const child of children) child.kill('SIGKILL');
       await gateway.stop();
       await Promise.all(chatWorkers.map((w) => w.stop()));

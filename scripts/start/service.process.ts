@@ -1,0 +1,67 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { prefixLines } from './log.prefix';
+
+export interface ServiceProcess {
+  name: string;
+  child: ChildProcess;
+  /** Sends SIGTERM and waits for the exit (SIGKILL after `graceMs`). Safe to call twice. */
+  stop(graceMs?: number): Promise<void>;
+  exited: Promise<number | null>;
+}
+
+/** Starts one service as a child process with prefixed output; resolves when its ready line appears. */
+export async function spawnService(opts: {
+  name: string;
+  command: string;
+  args: string[];
+  env?: Record<string, string | undefined>;
+  ready: RegExp;
+  index: number;
+  timeoutMs?: number;
+}): Promise<ServiceProcess> {
+  const child = spawn(opts.command, opts.args, {
+    env: { ...process.env, ...opts.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group: Ctrl-C reaches only the launcher, which stops services in order.
+    detached: true,
+  });
+  // Should the launcher itself die, it takes its services with it.
+  process.once('exit', () => child.kill('SIGKILL'));
+  prefixLines(opts.name, child.stdout!, opts.index);
+  prefixLines(opts.name, child.stderr!, opts.index);
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${opts.name} did not become ready in time`)), opts.timeoutMs ?? 60_000);
+    const watch = (chunk: Buffer) => {
+      if (opts.ready.test(chunk.toString())) {
+        clearTimeout(timer);
+        child.stdout!.off('data', watch);
+        resolve();
+      }
+    };
+    child.stdout!.on('data', watch);
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`${opts.name} exited (${code}) before it was ready`));
+    });
+  });
+  let stopping: Promise<void> | undefined;
+  return {
+    name: opts.name,
+    child,
+    exited,
+    stop(graceMs = 150_000) {
+      stopping ??= (async () => {
+        if (child.exitCode !== null || child.signalCode !== null) return;
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+        await exited;
+        clearTimeout(timer);
+      })();
+      return stopping;
+    },
+  };
+}
+
+/** A TypeScript entry point of this repository, run through tsx. */
+export const tsEntry = (entry: string) => ({ command: process.execPath, args: ['--import', 'tsx', entry] });

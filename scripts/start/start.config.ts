@@ -1,0 +1,27 @@
+import { Type } from '@sinclair/typebox';
+import { commonEnv } from '../../shared/config/common.config';
+import { Port, parseEnv } from '../../shared/config/env';
+
+/** What `npm start` reads; anything left unset is provided locally. */
+export const StartEnv = Type.Object({
+  ...commonEnv,
+  PORT: Port(3000, 'gateway HTTP port'),
+  // Set to use OpenAI itself; unset starts the local LLM simulator.
+  OPENAI_API_KEY: Type.Optional(Type.String({ minLength: 1 })),
+  OPENAI_BASE_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
+  OPENAI_MODEL: Type.Optional(Type.String({ minLength: 1 })),
+  // Listener of the local LLM simulator, when it is started.
+  LLM_SIM_PORT: Port(8090, 'LLM simulator port'),
+  // Listener of the in-process SQS emulator, when it is started.
+  SQS_EMULATOR_PORT: Port(9324, 'SQS emulator port'),
+  // Port for a redis-server started when none answers at REDIS_URL.
+  LOCAL_REDIS_PORT: Port(6379, 'port for a locally started redis-server'),
+  // Worker processes per fleet when the autoscaler is off.
+  CHAT_WORKERS: Type.Integer({ minimum: 0, maximum: 64, default: 1 }),
+  WRITER_WORKERS: Type.Integer({ minimum: 0, maximum: 16, default: 1 }),
+  // First /metrics port of each fleet's workers (worker i gets base + i).
+  CHAT_METRICS_PORT_BASE: Port(9101, 'first chat worker /metrics port'),
+  WRITER_METRICS_PORT_BASE: Port(9201, 'first writer worker /metrics port'),
+});
+
+export const loadStartConfig = (env = process.env) => parseEnv(StartEnv, env);
