@@ -37,7 +37,7 @@ runMain(async () => {
       name: 'llm-sim',
       ...tsEntry('services/llm-sim/main.ts'),
       env: { LLM_SIM_PORT: String(config.LLM_SIM_PORT) },
-      ready: /llm-sim listening/,
+      ready: new URL(`http://127.0.0.1:${config.LLM_SIM_PORT}/healthz`),
       index: index++,
     });
     openai = { OPENAI_API_KEY: 'sk-local-simulator', OPENAI_BASE_URL: `http://127.0.0.1:${config.LLM_SIM_PORT}/v1`, OPENAI_MODEL: 'aira-sim' };
@@ -71,7 +71,7 @@ runMain(async () => {
           name: `${fleet}-${i + 1}`,
           ...tsEntry(`workers/${fleet}/main.ts`),
           env: { ...env, METRICS_PORT: String(base + i), WORKER_ID: `${fleet}-${i + 1}` },
-          ready: new RegExp(`${fleet} worker ready`),
+          ready: new URL(`http://127.0.0.1:${base + i}/healthz`),
           index: index++,
         }),
       ),
@@ -82,7 +82,7 @@ runMain(async () => {
     name: 'gateway',
     ...tsEntry('services/gateway/main.ts'),
     env: { ...env, PORT: String(config.PORT) },
-    ready: /gateway ready/,
+    ready: new URL(`http://127.0.0.1:${config.PORT}/healthz`),
     index: index++,
   });
 

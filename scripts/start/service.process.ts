@@ -15,7 +15,8 @@ export async function spawnService(opts: {
   command: string;
   args: string[];
   env?: Record<string, string | undefined>;
-  ready: RegExp;
+  /** A line of output that means ready, or a URL that answers 200 once ready (independent of log level). */
+  ready: RegExp | URL;
   index: number;
   timeoutMs?: number;
 }): Promise<ServiceProcess> {
@@ -32,14 +33,26 @@ export async function spawnService(opts: {
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${opts.name} did not become ready in time`)), opts.timeoutMs ?? 60_000);
-    const watch = (chunk: Buffer) => {
-      if (opts.ready.test(chunk.toString())) {
-        clearTimeout(timer);
-        child.stdout!.off('data', watch);
-        resolve();
-      }
+    const done = () => {
+      clearTimeout(timer);
+      resolve();
     };
-    child.stdout!.on('data', watch);
+    const { ready } = opts;
+    if (ready instanceof URL) {
+      const poll = () =>
+        fetch(ready)
+          .then((res) => (res.ok ? done() : setTimeout(poll, 100)))
+          .catch(() => setTimeout(poll, 100));
+      poll();
+    } else {
+      const watch = (chunk: Buffer) => {
+        if (ready.test(chunk.toString())) {
+          child.stdout!.off('data', watch);
+          done();
+        }
+      };
+      child.stdout!.on('data', watch);
+    }
     void exited.then((code) => {
       clearTimeout(timer);
       reject(new Error(`${opts.name} exited (${code}) before it was ready`));

@@ -1,0 +1,39 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawnEntry } from '../test/harness/processes';
+
+/**
+ * The stack as `npm start` runs it (separate processes for gateway, workers and LLM simulator) on
+ * ports of its own, for a benchmark to measure from the outside.
+ */
+export async function startBenchStack(env: Record<string, string> = {}) {
+  const port = 3400 + Math.floor(Math.random() * 400);
+  const llmPort = port + 1000;
+  const stack = await spawnEntry(
+    'scripts/start.ts',
+    {
+      PORT: String(port),
+      LLM_SIM_PORT: String(llmPort),
+      SQS_EMULATOR_PORT: String(port + 2000),
+      CHAT_METRICS_PORT_BASE: String(port + 3000),
+      WRITER_METRICS_PORT_BASE: String(port + 3100),
+      AIRA_PREFIX: `bench-${randomBytes(3).toString('hex')}`,
+      AIRA_DATA_DIR: mkdtempSync(join(tmpdir(), 'aira-bench-')),
+      SQS_WRITES_QUEUE_NAME: `aira-writes-bench-${randomBytes(3).toString('hex')}.fifo`,
+      LOG_LEVEL: 'warn',
+      ...env,
+    },
+    /\[aira\] ready/,
+    120_000,
+  );
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    llmBaseUrl: `http://127.0.0.1:${llmPort}/v1`,
+    async stop() {
+      stack.kill('SIGTERM');
+      await stack.exited;
+    },
+  };
+}

@@ -1,0 +1,17 @@
+import { queueTaxBench } from './queue-tax.bench';
+
+/** `npm run bench [-- name ...]`: runs the named benchmarks (all when none is named). */
+const benches: Record<string, () => Promise<unknown>> = {
+  'queue-tax': () => queueTaxBench(),
+};
+
+const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+for (const name of wanted.length ? wanted : Object.keys(benches)) {
+  const run = benches[name];
+  if (!run) {
+    console.error(`unknown benchmark ${name}; known: ${Object.keys(benches).join(', ')}`);
+    process.exit(2);
+  }
+  console.error(`== ${name}`);
+  await run();
+}
