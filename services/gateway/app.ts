@@ -15,8 +15,10 @@ import type { ChatJob } from '../../shared/jobs/chat.job';
 import type { RedisKeys } from '../../shared/redis/keys';
 import type { WritesProducer } from '../../shared/sqs/writes.producer';
 import type { Logger } from '../../shared/telemetry/logger';
+import { createAccountService } from './auth/account.service';
 import { createAuthGuard } from './auth/auth.guard';
 import { authRoutes } from './auth/auth.routes';
+import { createLoginThrottle } from './auth/login.throttle';
 import { createSessionStore } from './auth/session.store';
 import { createUserStore } from './auth/user.store';
 import { conversationRoutes } from './conversations/conversation.routes';
@@ -94,6 +96,7 @@ export async function buildGateway(deps: GatewayDeps) {
     streamTtlSeconds: config.REPLY_STREAM_TTL_S,
   });
   const requireUser = createAuthGuard(sessions);
+  const accounts = createAccountService({ db, users, throttle: createLoginThrottle({ redis, keys }) });
 
   await app.register(healthRoutes, {
     registry: deps.registry,
@@ -102,6 +105,7 @@ export async function buildGateway(deps: GatewayDeps) {
   await app.register(authRoutes, {
     sessions,
     users,
+    accounts,
     cookie: { secure: config.COOKIE_SECURE, maxAgeSeconds: config.SESSION_TTL_S },
   });
   await app.register(conversationRoutes, {

@@ -6,6 +6,8 @@ export function redisKeys(prefix: string) {
   return {
     /** Session by sha256 of its token (a Redis dump never holds a usable token). */
     session: (tokenHash: string) => `${prefix}:session:${tokenHash}`,
+    /** Failed sign-ins per account or per address, counted over a window. */
+    loginFailures: (kind: 'email' | 'ip', id: string) => `${prefix}:login-failures:${kind}:${id}`,
     /** A user's profile as the request path knows it, ahead of (or instead of) the database. */
     user: (userId: string) => `${prefix}:user:${userId}`,
     /** Conversations created but maybe not yet persisted: zset of id by creation time. */

@@ -1,18 +1,31 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply } from 'fastify';
-import { AuthResponse, errorResponses, PublicUser } from '../http.schemas';
+import { AuthResponse, ErrorBody, errorResponses, PublicUser } from '../http.schemas';
+import type { AccountService } from './account.service';
 import { langOf } from '../lang';
 import { HttpError } from '../plugins/errors';
-import { createAuthGuard, sessionCookie } from './auth.guard';
+import { createAuthGuard, sessionCookie, tokenOf } from './auth.guard';
 import type { SessionStore } from './session.store';
 import { toPublicUser, type UserStore } from './user.store';
 
 const PublicUserBody = Type.Object({ user: PublicUser });
 
+const Email = Type.String({ format: 'email', minLength: 3, maxLength: 254 });
+const SignupBody = Type.Object(
+  {
+    email: Email,
+    password: Type.String({ minLength: 8, maxLength: 200, description: 'at least 8 characters' }),
+    displayName: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+  },
+  { additionalProperties: false },
+);
+const LoginBody = Type.Object({ email: Email, password: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false });
+
 export interface AuthRouteDeps {
   sessions: SessionStore;
   users: UserStore;
+  accounts: AccountService;
   cookie: { secure: boolean; maxAgeSeconds: number };
 }
 
@@ -42,6 +55,45 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRouteDeps> = async (app, 
       const token = await deps.sessions.create(user.id);
       setSession(reply, token);
       return reply.code(201).send({ token, user: toPublicUser(user, langOf(request)) });
+    },
+  );
+
+  app.post(
+    '/api/auth/signup',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Create an account; a signed-in guest keeps its answers, persona and conversations',
+        body: SignupBody,
+        response: { 201: AuthResponse, 409: ErrorBody, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const token = tokenOf(request);
+      const guest = token ? await deps.sessions.resolve(token) : null;
+      const user = await deps.accounts.signup({ ...request.body, guestUserId: guest?.userId });
+      if (token && guest) await deps.sessions.destroy(token);
+      const fresh = await deps.sessions.create(user.id);
+      setSession(reply, fresh);
+      return reply.code(201).send({ token: fresh, user: toPublicUser(user, langOf(request)) });
+    },
+  );
+
+  app.post(
+    '/api/auth/login',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Sign in; every sign-in gets a new session token',
+        body: LoginBody,
+        response: { 200: AuthResponse, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const user = await deps.accounts.login(request.body.email, request.body.password, request.ip);
+      const token = await deps.sessions.create(user.id);
+      setSession(reply, token);
+      return { token, user: toPublicUser(user, langOf(request)) };
     },
   );
 
