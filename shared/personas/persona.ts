@@ -1,4 +1,5 @@
 import type { Lang } from '../jobs/chat.job';
+import type { AxisId } from '../survey/axes';
 
 export type Localized = Readonly<Record<Lang, string>>;
 
@@ -10,6 +11,8 @@ export interface Persona {
   readonly greeting: Localized;
   /** Style instructions appended to the system prompt, per language. */
   readonly style: Localized;
+  /** Where this type sits on each survey axis, in [-1, 1]; absent for types the survey never picks. */
+  readonly axes?: Readonly<Record<AxisId, number>>;
 }
 
 /**
@@ -20,4 +23,14 @@ export function systemPrompt(persona: Persona, lang: Lang): string {
   return lang === 'ko'
     ? `당신은 ${persona.name.ko}입니다. Aira의 대화 상대로서 한국어로 답합니다. ${persona.style.ko}`
     : `You are ${persona.name.en}, a conversation partner on Aira. Answer in English. ${persona.style.en}`;
+}
+
+/** What a person is shown of a persona, in one language (the shape of `PersonaSummary`). */
+export function localizedPersona(persona: Persona, lang: Lang) {
+  return {
+    id: persona.id,
+    name: persona.name[lang],
+    description: persona.description[lang],
+    greeting: persona.greeting[lang],
+  };
 }

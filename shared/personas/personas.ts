@@ -1,4 +1,5 @@
 import type { Persona } from './persona';
+import { surveyPersonas } from './survey-personas';
 
 /** Used until a person has taken the survey. */
 export const defaultPersona: Persona = {
@@ -19,7 +20,7 @@ export const defaultPersona: Persona = {
 };
 
 /** Every persona a conversation may speak in. Ids are stored on users and conversations: never reuse one. */
-export const personas: readonly Persona[] = [defaultPersona];
+export const personas: readonly Persona[] = [defaultPersona, ...surveyPersonas];
 
 const byId = new Map(personas.map((p) => [p.id, p]));
 
