@@ -1,9 +1,15 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { defaultSettings, readSettings } from '../lib/settings';
 import { refOf, synth } from './synth';
 
-const read = (context: Record<string, unknown>) => readSettings(new App({ context }).node);
+// Apps only read context here; one output directory for all of them, removed afterwards.
+const outdir = mkdtempSync(join(tmpdir(), 'aira-cdk-settings-'));
+afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+const read = (context: Record<string, unknown>) => readSettings(new App({ context, outdir }).node);
 
 describe('readSettings', () => {
   it('defaults everything, so synth needs no parameters', () => {
