@@ -1,0 +1,47 @@
+# syntax=docker/dockerfile:1
+#
+# One image runs every Aira process; the command picks which one:
+#   docker run aira                                              # gateway (the default)
+#   docker run aira node --import tsx workers/chat/main.ts       # chat worker
+#   docker run aira node --import tsx workers/writer/main.ts     # writer worker
+#   docker run aira node --import tsx shared/db/migrate.main.ts  # migrations, then exit
+# TypeScript runs through tsx (a runtime dependency), so there is no compile step.
+
+ARG NODE_IMAGE=node:20-bookworm-slim
+
+FROM ${NODE_IMAGE} AS base
+WORKDIR /app
+
+# better-sqlite3 builds from source when no prebuilt binary fits the platform.
+FROM base AS build-tools
+RUN apt-get update \
+  && apt-get install -y --no-install-recommends python3 make g++ \
+  && rm -rf /var/lib/apt/lists/*
+
+# `--workspaces=false` leaves out the infra/ workspace (the CDK, ~200 MB): the image never deploys.
+FROM build-tools AS dev-deps
+COPY package.json package-lock.json ./
+RUN --mount=type=cache,target=/root/.npm npm ci --workspaces=false --no-audit --no-fund
+
+FROM build-tools AS prod-deps
+COPY package.json package-lock.json ./
+RUN --mount=type=cache,target=/root/.npm npm ci --omit=dev --workspaces=false --no-audit --no-fund
+
+# The browser bundle (web/dist); in AWS it is served from S3, locally the gateway serves it.
+FROM dev-deps AS web
+COPY . .
+RUN npm run build:web
+
+FROM base AS runtime
+ENV NODE_ENV=production
+COPY --from=prod-deps /app/node_modules ./node_modules
+COPY . .
+COPY --from=web /app/web/dist ./web/dist
+# The SQLite default (AIRA_DATA_DIR=./data) must be writable by the unprivileged user.
+RUN mkdir -p /app/data && chown node:node /app/data
+USER node
+EXPOSE 3000 9101 9102
+# Gateway: PORT and /healthz. Workers set HEALTHCHECK_PORT=$METRICS_PORT and HEALTHCHECK_PATH=/metrics.
+HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
+  CMD node -e "fetch('http://127.0.0.1:'+(process.env.HEALTHCHECK_PORT||process.env.PORT||3000)+(process.env.HEALTHCHECK_PATH||'/healthz')).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+CMD ["node", "--import", "tsx", "services/gateway/main.ts"]

@@ -1,0 +1,102 @@
+import type { Node } from 'constructs';
+
+/**
+ * Deploy-time choices, read from CDK context (`cdk.json` or `-c key=value`). Everything has a
+ * default so `cdk synth` works from a fresh clone; docs/DEPLOY.md lists them.
+ */
+export interface AiraSettings {
+  /** Prebuilt image URI for every service; unset = build the repository's Dockerfile at deploy. */
+  readonly image?: string;
+  /** NAT gateways: 2 keeps egress up when one AZ fails, 1 saves about $33 a month. */
+  readonly natGateways: number;
+  /** ACM certificate (in the stack's region) for an HTTPS listener on the load balancer. */
+  readonly certificateArn?: string;
+  /** DNS name on that certificate that points at the load balancer; CloudFront then uses HTTPS. */
+  readonly apiDomainName?: string;
+  /** CloudFront origin-facing managed prefix list of the region, to close the ALB to everyone else. */
+  readonly cloudFrontPrefixListId?: string;
+  /** E-mail subscribed to the alarm topic. */
+  readonly alarmEmail?: string;
+  /** Existing Secrets Manager secret holding the OpenAI key; unset = create an empty one. */
+  readonly openAiSecretArn?: string;
+  readonly openAiModel: string;
+  readonly openAiBaseUrl: string;
+  /** OTLP/HTTP collector endpoint for traces; unset = tracing off. */
+  readonly otlpEndpoint?: string;
+  /** Aurora instance class for writer and reader, without the `db.` prefix. */
+  readonly dbInstanceClass: string;
+  /** ElastiCache node type for primary and replica. */
+  readonly cacheNodeType: string;
+  readonly gatewayMinTasks: number;
+  readonly gatewayMaxTasks: number;
+  /** ALB requests per gateway task per minute that the gateway fleet is sized for. */
+  readonly gatewayRequestsPerTarget: number;
+  /** ALB idle timeout; SSE streams send a heartbeat every 15 s, so anything above that keeps them. */
+  readonly albIdleTimeoutSeconds: number;
+}
+
+export const defaultSettings: AiraSettings = {
+  natGateways: 2,
+  openAiModel: 'gpt-4o-mini',
+  openAiBaseUrl: 'https://api.openai.com/v1',
+  dbInstanceClass: 't4g.medium',
+  cacheNodeType: 'cache.t4g.small',
+  gatewayMinTasks: 2,
+  gatewayMaxTasks: 10,
+  gatewayRequestsPerTarget: 3000,
+  albIdleTimeoutSeconds: 300,
+};
+
+const stringKeys = [
+  'image',
+  'certificateArn',
+  'apiDomainName',
+  'cloudFrontPrefixListId',
+  'alarmEmail',
+  'openAiSecretArn',
+  'openAiModel',
+  'openAiBaseUrl',
+  'otlpEndpoint',
+  'dbInstanceClass',
+  'cacheNodeType',
+] as const;
+
+const numberKeys = {
+  natGateways: [1, 3],
+  gatewayMinTasks: [1, 100],
+  gatewayMaxTasks: [1, 100],
+  gatewayRequestsPerTarget: [1, 1_000_000],
+  albIdleTimeoutSeconds: [60, 4000],
+} as const;
+
+/** Reads the settings from context (prefix `aira:`), with a clear error naming a bad key. */
+export function readSettings(node: Node): AiraSettings {
+  const settings: Record<string, unknown> = { ...defaultSettings };
+  for (const key of stringKeys) {
+    const value: unknown = node.tryGetContext(`aira:${key}`);
+    if (value === undefined || value === '') continue;
+    if (typeof value !== 'string') throw new Error(`context aira:${key} must be a string`);
+    settings[key] = value;
+  }
+  for (const [key, [min, max]] of Object.entries(numberKeys)) {
+    const value: unknown = node.tryGetContext(`aira:${key}`);
+    if (value === undefined || value === '') continue;
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      throw new Error(
+        `context aira:${key} must be an integer from ${min} to ${max}, got ${JSON.stringify(value)}`,
+      );
+    }
+    settings[key] = n;
+  }
+  const result = settings as unknown as AiraSettings;
+  if (result.gatewayMinTasks > result.gatewayMaxTasks) {
+    throw new Error('context aira:gatewayMinTasks must not exceed aira:gatewayMaxTasks');
+  }
+  if (result.apiDomainName && !result.certificateArn) {
+    throw new Error(
+      'context aira:apiDomainName needs aira:certificateArn (a certificate covering that name)',
+    );
+  }
+  return Object.freeze(result);
+}

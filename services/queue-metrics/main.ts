@@ -1,0 +1,52 @@
+/**
+ * Queue-metrics publisher: every interval it reads the BullMQ queues' backlog and oldest waiting
+ * job and puts them into CloudWatch, where the chat fleet's scaling policies and alarms read them.
+ * One small task runs it for the whole system (SQS publishes its own queue metrics).
+ */
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import pino from 'pino';
+import { loadQueueMetricsConfig } from './queue-metrics.config';
+import { createQueueMetricsPublisher } from './queue-metrics.publisher';
+
+const config = loadQueueMetricsConfig();
+const log = pino({ name: 'queue-metrics', level: config.logLevel });
+
+const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
+const queues = config.queues.map((name) => new Queue(name, { connection: redis, prefix: config.prefix }));
+const cloudwatch = new CloudWatchClient({
+  ...(config.region ? { region: config.region } : {}),
+  ...(config.cloudWatchEndpoint ? { endpoint: config.cloudWatchEndpoint } : {}),
+});
+const publisher = createQueueMetricsPublisher({ cloudwatch, namespace: config.namespace, queues });
+
+let timer: NodeJS.Timeout | undefined;
+let stopping = false;
+
+// A failed round is logged and the next one tries again; a gap in the metric only holds scaling.
+async function tick(): Promise<void> {
+  try {
+    const snapshots = await publisher.publishOnce();
+    log.debug({ snapshots }, 'queue metrics published');
+  } catch (err) {
+    log.error({ err }, 'queue metrics round failed');
+  }
+  if (!stopping) timer = setTimeout(tick, config.intervalMs);
+}
+
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  log.info({ signal }, 'stopping');
+  clearTimeout(timer);
+  await Promise.allSettled(queues.map((queue) => queue.close()));
+  redis.disconnect();
+  cloudwatch.destroy();
+}
+
+process.once('SIGTERM', () => void shutdown('SIGTERM'));
+process.once('SIGINT', () => void shutdown('SIGINT'));
+
+log.info({ queues: config.queues, intervalMs: config.intervalMs, namespace: config.namespace }, 'starting');
+void tick();
