@@ -16,6 +16,7 @@ import type { RunResults } from './run/results.types';
 import { type FakeGateway, startFakeGateway } from './testing/fake.gateway';
 
 const run = promisify(execFile);
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 let outRoot: string;
@@ -27,7 +28,8 @@ afterAll(async () => {
 });
 
 /** Runs the CLI in-process and returns its exit code, output and parsed results. */
-async function cli(args: string[]) {
+async function cli(flags: string) {
+  const args = flags.split(/\s+/).filter(Boolean);
   const out = join(outRoot, randomUUID());
   let stdout = '';
   const sink = new PassThrough();
@@ -53,26 +55,9 @@ describe('chat against a fake gateway', () => {
   afterAll(() => gw.close());
 
   it('runs every iteration of the open model and measures ttft from the message POST', async () => {
-    const { code, results } = await cli([
-      '--target',
-      gw.url,
-      '--scenario',
-      'chat',
-      '--rate',
-      '10',
-      '--duration',
-      '2s',
-      '--turns',
-      '2',
-      '--think',
-      '50ms',
-      '--ops-token',
-      'ops-secret',
-      '--threshold',
-      'ttft.p99<5000',
-      '--threshold',
-      'errors.rate<0.01',
-    ]);
+    const { code, results } = await cli(
+      `--target ${gw.url} --scenario chat --rate 10 --duration 2s --turns 2 --think 50ms --ops-token ops-secret --threshold ttft.p99<5000 --threshold errors.rate<0.01`,
+    );
     expect(code).toBe(EXIT.ok);
     // Late starts are not asserted: on a busy machine the tool's own event loop can fall behind.
     expect(results.iterations).toMatchObject({ scheduled: 20, started: 20, ok: 20, failed: 0 });
@@ -97,22 +82,9 @@ describe('chat against a fake gateway', () => {
   it('counts late starts and charges the wait to latency when --max-inflight is the bottleneck', async () => {
     const slow = await startFakeGateway({ guestDelayMs: 150, pendingPolls: 1 });
     try {
-      const { results } = await cli([
-        '--target',
-        slow.url,
-        '--scenario',
-        'survey',
-        '--rate',
-        '10',
-        '--duration',
-        '1s',
-        '--max-inflight',
-        '1',
-        '--poll-interval',
-        '20ms',
-        '--late-threshold',
-        '50ms',
-      ]);
+      const { results } = await cli(
+        `--target ${slow.url} --scenario survey --rate 10 --duration 1s --max-inflight 1 --poll-interval 20ms --late-threshold 50ms`,
+      );
       expect(results.iterations).toMatchObject({ started: 10, ok: 10 });
       // Each iteration takes > 150 ms while arrivals come every 100 ms: most start late.
       expect(results.iterations.late).toBeGreaterThanOrEqual(7);
@@ -134,20 +106,9 @@ describe('chat against a fake gateway', () => {
   it('records server errors by kind and fails the iteration', async () => {
     const flaky = await startFakeGateway({ errorEvery: 2, tokens: 2 });
     try {
-      const { results, code } = await cli([
-        '--target',
-        flaky.url,
-        '--vus',
-        '2',
-        '--spawn-rate',
-        '100',
-        '--duration',
-        '1s',
-        '--turns',
-        '1',
-        '--threshold',
-        'errors.rate<0.01',
-      ]);
+      const { results, code } = await cli(
+        `--target ${flaky.url} --vus 2 --spawn-rate 100 --duration 1s --turns 1 --threshold errors.rate<0.01`,
+      );
       expect(code).toBe(EXIT.thresholdsBreached);
       expect(results.errors.byKind.sse_error).toBeGreaterThan(0);
       expect(results.iterations.failed).toBe(results.errors.byKind.sse_error);
@@ -158,18 +119,9 @@ describe('chat against a fake gateway', () => {
   });
 
   it('hits one endpoint at max rate over N connections', async () => {
-    const { results, code } = await cli([
-      '--target',
-      gw.url,
-      '--scenario',
-      'http',
-      '--path',
-      '/healthz',
-      '--connections',
-      '4',
-      '--duration',
-      '1s',
-    ]);
+    const { results, code } = await cli(
+      `--target ${gw.url} --scenario http --path /healthz --connections 4 --duration 1s`,
+    );
     expect(code).toBe(EXIT.ok);
     expect(results.metrics.http_request!.count).toBeGreaterThan(200);
     expect(results.metrics.http_request!.failures).toBe(0);
@@ -220,23 +172,14 @@ describe('flood', () => {
   it('pushes jobs with uuid ids straight into a BullMQ queue at the asked rate', async () => {
     const queueName = `loadtest-${randomUUID()}`;
     const prefix = `lt-${randomUUID().slice(0, 8)}`;
-    const { results, code } = await cli([
-      '--scenario',
-      'flood',
-      '--flood-target',
-      'bullmq',
-      '--queue',
-      queueName,
-      '--bullmq-prefix',
+    const { results, code } = await cli(
+      `--scenario flood --flood-target bullmq --queue ${queueName} --bullmq-prefix ${prefix} --redis-url ${REDIS_URL} --rate 40 --duration 1s --batch 4`,
+    );
+    const redis = new URL(REDIS_URL);
+    const queue = new Queue(queueName, {
+      connection: { host: redis.hostname, port: Number(redis.port || 6379) },
       prefix,
-      '--rate',
-      '40',
-      '--duration',
-      '1s',
-      '--batch',
-      '4',
-    ]);
-    const queue = new Queue(queueName, { connection: { host: '127.0.0.1', port: 6379 }, prefix });
+    });
     try {
       expect(code).toBe(EXIT.ok);
       // 40 messages/s in batches of 4 → 10 batches in one second.
@@ -269,22 +212,9 @@ describe('flood', () => {
       const { QueueUrl } = await sqs.send(
         new CreateQueueCommand({ QueueName: name, Attributes: { FifoQueue: 'true' } }),
       );
-      const { results } = await cli([
-        '--scenario',
-        'flood',
-        '--flood-target',
-        'sqs',
-        '--sqs-endpoint',
-        endpoint,
-        '--sqs-queue-url',
-        QueueUrl!,
-        '--rate',
-        '30',
-        '--duration',
-        '1s',
-        '--batch',
-        '15',
-      ]);
+      const { results } = await cli(
+        `--scenario flood --flood-target sqs --sqs-endpoint ${endpoint} --sqs-queue-url ${QueueUrl!} --rate 30 --duration 1s --batch 15`,
+      );
       expect(results.metrics.flood_send).toMatchObject({ count: 2, failures: 0 });
       const attrs = await sqs.send(
         new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['ApproximateNumberOfMessages'] }),

@@ -1,7 +1,9 @@
 import { parseArgs } from 'node:util';
-import { parseDuration } from '../engine/duration.parse';
 import { constantStage, parseStages, type Stage, totalDurationMs } from '../engine/stages.parse';
 import { parseThreshold, type Threshold } from '../thresholds/thresholds';
+import { checkUrl, duration, positive, UsageError } from './flag.checks';
+
+export { UsageError };
 
 export const SCENARIOS = ['chat', 'survey', 'mixed', 'http', 'flood'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
@@ -65,9 +67,6 @@ export interface LoadConfig {
   readonly quiet: boolean;
 }
 
-/** A bad flag: the CLI prints the message and exits 2. */
-export class UsageError extends Error {}
-
 const OPTIONS = {
   target: { type: 'string', default: 'http://127.0.0.1:3000' },
   scenario: { type: 'string', default: 'chat' },
@@ -108,44 +107,6 @@ const OPTIONS = {
   'allow-remote': { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
-
-function positive(text: string, flag: string, { integer = true, allowZero = false } = {}): number {
-  const n = Number(text);
-  const ok = Number.isFinite(n) && (allowZero ? n >= 0 : n > 0) && (!integer || Number.isInteger(n));
-  if (!ok || text.trim() === '') {
-    throw new UsageError(
-      `--${flag}: "${text}" must be a ${integer ? 'whole ' : ''}number ${allowZero ? '≥ 0' : '> 0'}`,
-    );
-  }
-  return n;
-}
-
-function duration(text: string, flag: string): number {
-  try {
-    return parseDuration(text, `--${flag}`);
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
-}
-
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
-
-function checkUrl(text: string, flag: string, protocols: readonly string[], allowRemote: boolean): URL {
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    throw new UsageError(`--${flag}: "${text}" is not a URL`);
-  }
-  if (!protocols.includes(url.protocol))
-    throw new UsageError(`--${flag}: use ${protocols.join(' or ')} URLs`);
-  if (!allowRemote && !LOOPBACK.has(url.hostname)) {
-    throw new UsageError(
-      `--${flag}: ${url.hostname} is not loopback; pass --allow-remote to load another host`,
-    );
-  }
-  return url;
-}
 
 export function parseWeights(text: string): Map<UserScenario, number> {
   const weights = new Map<UserScenario, number>();

@@ -1,6 +1,8 @@
-import { Client, type Dispatcher } from 'undici';
+import { connect, type Socket } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
 import type { Clock } from '../engine/clock';
 import type { MetricHandle, Recorder } from '../metrics/metrics.recorder';
+import { ResponseParser } from './response.parser';
 
 export interface MaxRateOptions {
   readonly origin: string;
@@ -26,127 +28,183 @@ export interface MaxRateOutcome {
   readonly failed: number;
 }
 
-/**
- * One request slot: a handler object reused for every request it sends, so the hot path allocates
- * nothing beyond what undici needs (no promises, no body streams, no per-request closures).
- */
-class Slot implements Dispatcher.DispatchHandler {
-  private startedAt = 0;
-  private status = 0;
-
-  constructor(
-    private readonly client: Client,
-    private readonly options: Dispatcher.DispatchOptions,
-    private readonly run: Run,
-  ) {}
-
-  fire(): void {
-    if (this.run.stopped) {
-      this.run.slotDone();
-      return;
-    }
-    this.startedAt = this.run.clock.now();
-    this.client.dispatch(this.options, this);
-  }
-
-  onRequestStart(): void {}
-
-  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number): void {
-    this.status = statusCode;
-  }
-
-  onResponseData(): void {}
-
-  onResponseEnd(): void {
-    const latency = this.run.clock.now() - this.startedAt;
-    this.run.requests++;
-    if (this.status < 400) this.run.metric.ok(latency);
-    else this.run.fail(`http_${this.status}`);
-    this.fire();
-  }
-
-  onResponseError(_controller: Dispatcher.DispatchController, err: Error): void {
-    if (this.run.stopped) {
-      this.run.slotDone();
-      return;
-    }
-    this.run.requests++;
-    const code = (err as { code?: string }).code;
-    this.run.fail(
-      code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' ? 'timeout' : 'network',
-    );
-    // A refused connection fails at once: back off a little instead of spinning.
-    setTimeout(() => this.fire(), 10);
-  }
-}
-
-interface Run {
+interface Shared {
   stopped: boolean;
   requests: number;
   failed: number;
   readonly metric: MetricHandle;
   readonly clock: Clock;
-  fail(kind: string): void;
-  slotDone(): void;
+  readonly request: Buffer;
+  connectionDone(): void;
+}
+
+// A refused or dropped connection is retried after this pause instead of spinning.
+const RECONNECT_MS = 10;
+
+/**
+ * One keep-alive connection sending the same pre-built request again the moment a response ends.
+ * The hot path is a socket write, a byte scan of the response and one histogram record: no
+ * promises, header objects or strings per request. (The general HTTP client is undici; this mode
+ * exists to measure the gateway's ceiling, so it is written for speed.)
+ */
+class Connection {
+  private socket: Socket | undefined;
+  private readonly starts: Float64Array;
+  private head = 0;
+  private inflight = 0;
+  private finished = false;
+  // The server is closing this connection: finish reading, send nothing more on it.
+  private closing = false;
+  private connected = false;
+  private readonly parser: ResponseParser;
+
+  constructor(
+    private readonly shared: Shared,
+    private readonly url: URL,
+    private readonly pipelining: number,
+    private readonly timeoutMs: number,
+    bodiless: boolean,
+  ) {
+    this.starts = new Float64Array(pipelining);
+    this.parser = new ResponseParser((status) => this.onResponse(status), bodiless);
+  }
+
+  open(): void {
+    const port = Number(this.url.port || (this.url.protocol === 'https:' ? 443 : 80));
+    const host = this.url.hostname.replace(/^\[|\]$/g, '');
+    const socket =
+      this.url.protocol === 'https:' ? tlsConnect({ host, port, servername: host }) : connect({ host, port });
+    this.socket = socket;
+    this.closing = false;
+    this.connected = false;
+    socket.setNoDelay(true);
+    socket.setTimeout(this.timeoutMs);
+    socket.once(this.url.protocol === 'https:' ? 'secureConnect' : 'connect', () => {
+      this.connected = true;
+      socket.cork();
+      for (let i = 0; i < this.pipelining && !this.shared.stopped; i++) this.send();
+      socket.uncork();
+      if (this.inflight === 0) this.finish();
+    });
+    socket.on('data', (chunk: Buffer) => this.parser.feed(chunk));
+    socket.on('timeout', () => this.drop('timeout'));
+    socket.on('error', () => this.drop('network'));
+    socket.on('end', () => {
+      this.closing = true;
+      this.parser.end();
+      this.drop('network');
+    });
+  }
+
+  stop(): void {
+    if (this.inflight === 0) this.finish();
+  }
+
+  destroy(): void {
+    this.socket?.destroy();
+    this.finish();
+  }
+
+  private send(): void {
+    this.starts[(this.head + this.inflight) % this.pipelining] = this.shared.clock.now();
+    this.inflight++;
+    this.socket!.write(this.shared.request);
+  }
+
+  private onResponse(status: number): void {
+    const latency = this.shared.clock.now() - this.starts[this.head]!;
+    this.head = (this.head + 1) % this.pipelining;
+    this.inflight--;
+    this.shared.requests++;
+    if (status < 400) this.shared.metric.ok(latency);
+    else this.fail(`http_${status}`);
+    if (!this.shared.stopped && !this.closing) this.send();
+    else if (this.shared.stopped && this.inflight === 0) this.finish();
+  }
+
+  private fail(kind: string): void {
+    this.shared.failed++;
+    this.shared.metric.fail(kind);
+  }
+
+  /** The connection broke: what was on the wire failed; reconnect unless the run is over. */
+  private drop(kind: 'network' | 'timeout'): void {
+    const socket = this.socket;
+    if (!socket || this.finished) return;
+    this.socket = undefined;
+    socket.destroy();
+    this.parser.reset();
+    if (!this.shared.stopped) {
+      // A connection that never opened counts as one failed request, like a refused one would.
+      const lost = this.connected ? this.inflight : Math.max(this.inflight, 1);
+      for (let i = 0; i < lost; i++) {
+        this.shared.requests++;
+        this.fail(kind);
+      }
+      setTimeout(() => (this.shared.stopped ? this.finish() : this.open()), RECONNECT_MS);
+    } else {
+      this.finish();
+    }
+    this.head = 0;
+    this.inflight = 0;
+  }
+
+  private finish(): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.socket?.end();
+    this.shared.connectionDone();
+  }
+}
+
+function buildRequest(url: URL, options: MaxRateOptions): Buffer {
+  const lines = [`${options.method} ${options.path} HTTP/1.1`, `Host: ${url.host}`, 'Connection: keep-alive'];
+  for (const [k, v] of Object.entries(options.headers ?? {})) lines.push(`${k}: ${v}`);
+  if (options.method === 'POST') lines.push('Content-Length: 0');
+  return Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'latin1');
 }
 
 /**
- * The max-rate mode: every slot sends its next request the moment the previous one is answered,
- * like autocannon. Latencies go straight into the HDR histogram.
+ * The max-rate mode: N connections, each sending its next request as soon as the previous one is
+ * answered (autocannon's model). Latencies go straight into the HDR histogram.
  */
 export async function runMaxRate(options: MaxRateOptions, deps: MaxRateDeps): Promise<MaxRateOutcome> {
-  const clients = Array.from(
-    { length: options.connections },
-    () =>
-      new Client(options.origin, {
-        pipelining: options.pipelining,
-        keepAliveTimeout: 30_000,
-        headersTimeout: options.requestTimeoutMs,
-        bodyTimeout: options.requestTimeoutMs,
-      }),
-  );
-  const dispatchOptions: Dispatcher.DispatchOptions = {
-    path: options.path,
-    method: options.method,
-    headers: options.headers ?? {},
-  };
-  const slots = options.connections * options.pipelining;
+  const url = new URL(options.origin);
+  let open = options.connections;
   let resolveDone: () => void = () => {};
   const done = new Promise<void>((resolve) => {
     resolveDone = resolve;
   });
-  let active = slots;
-  const run: Run = {
+  const shared: Shared = {
     stopped: false,
     requests: 0,
     failed: 0,
     metric: deps.rec.handle('http_request'),
     clock: deps.clock,
-    fail(kind) {
-      run.failed++;
-      run.metric.fail(kind);
-    },
-    slotDone() {
-      if (--active === 0) resolveDone();
+    request: buildRequest(url, options),
+    connectionDone() {
+      if (--open === 0) resolveDone();
     },
   };
-
+  const connections = Array.from(
+    { length: options.connections },
+    () =>
+      new Connection(shared, url, options.pipelining, options.requestTimeoutMs, options.method === 'HEAD'),
+  );
   const stop = () => {
-    run.stopped = true;
+    shared.stopped = true;
+    for (const c of connections) c.stop();
   };
   const timer = setTimeout(stop, options.durationMs);
   const abort = () => {
-    stop();
-    resolveDone();
+    shared.stopped = true;
+    for (const c of connections) c.destroy();
   };
   deps.signal.addEventListener('abort', abort, { once: true });
 
-  for (let i = 0; i < slots; i++) new Slot(clients[i % clients.length]!, dispatchOptions, run).fire();
+  for (const c of connections) c.open();
   await done;
   clearTimeout(timer);
   deps.signal.removeEventListener('abort', abort);
-  await Promise.all(
-    clients.map((c) => (deps.signal.aborted ? c.destroy() : c.close()).catch(() => undefined)),
-  );
-  return { requests: run.requests, failed: run.failed };
+  return { requests: shared.requests, failed: shared.failed };
 }

@@ -7,12 +7,13 @@ export function formatProgress(point: TimelinePoint, live: LiveView): string {
   const main = point.metrics[live.mainMetric];
   const rate = live.config.scenario === 'http' ? point.ops : point.started;
   const target = point.targetRate === null ? '' : ` (target ${fmtNum(point.targetRate)})`;
+  const maxRate = live.config.scenario === 'http';
   const parts = [
     `${fmtClock(point.t * 1000)}/${fmtClock(live.config.plannedMs)}`,
     `rate ${fmtNum(rate)}/s${target}`,
-    `done ${live.totals.completed}`,
-    `inflight ${point.inflight}`,
+    maxRate ? `requests ${live.ops}` : `done ${live.totals.completed}`,
   ];
+  if (!maxRate) parts.push(`inflight ${point.inflight}`);
   if (live.config.model.kind === 'open') parts.push(`late ${live.totals.late}`);
   parts.push(`err ${live.errors}${point.errors > 0 ? ` (+${point.errors})` : ''}`);
   parts.push(`${live.mainMetric} p50 ${fmtMs(main?.p50)} p99 ${fmtMs(main?.p99)}`);

@@ -11,8 +11,15 @@ export function renderSummaryText(results: RunResults): string {
     `errors ${results.errors.count} (${fmtPct(results.errors.rate)})${Object.entries(results.errors.byKind)
       .map(([k, n]) => ` ${k}=${n}`)
       .join(',')}`,
-    '',
   ];
+  const counters = Object.entries(results.counters).filter(([, n]) => n > 0);
+  if (counters.length > 0) lines.push(`counters ${counters.map(([k, n]) => `${k}=${n}`).join(' ')}`);
+  if (it.aborted > 0) {
+    lines.push(
+      `note: ${it.aborted} iterations were still running when the run ended; raise --grace to let them finish`,
+    );
+  }
+  lines.push('');
   const rows = (Object.keys(METRICS) as MetricName[])
     .filter((m) => results.metrics[m])
     .map((m) => {

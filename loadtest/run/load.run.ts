@@ -271,8 +271,9 @@ function describeOptions(config: LoadConfig): Record<string, unknown> {
     case 'http':
       return { ...base, ...config.http };
     case 'flood': {
-      const { transport, batch } = config.flood!;
-      return { ...base, transport, batch };
+      const flood = config.flood!;
+      const queue = flood.transport === 'bullmq' ? flood.queue : flood.queueUrl;
+      return { ...base, transport: flood.transport, queue, batch: flood.batch };
     }
   }
 }
