@@ -88,6 +88,7 @@ describe('chat against a fake gateway', () => {
       expect(results.iterations).toMatchObject({ started: 10, ok: 10 });
       // Each iteration takes > 150 ms while arrivals come every 100 ms: most start late.
       expect(results.iterations.late).toBeGreaterThanOrEqual(7);
+      expect(results.iterations.queued).toBeGreaterThanOrEqual(7);
       // The server answers the guest call in ~150 ms, but the last arrivals waited in the queue
       // first; counted from their intended start they took far longer.
       expect(results.metrics.http_guest!.min).toBeGreaterThanOrEqual(148);

@@ -40,5 +40,5 @@ Results
   --out <dir>                               default loadtest/results/<timestamp>/
   --quiet                                   no live progress line
 
-Exit codes: 0 ok, 1 threshold breached, 2 bad flags, 3 run cut short (hard timeout or Ctrl-C).
+Exit codes: 0 ok, 1 threshold breached, 2 bad flags, 3 run cut short (hard timeout, Ctrl-C) or crashed.
 `;

@@ -50,5 +50,5 @@ export async function runClosedModel(deps: ClosedSchedulerDeps): Promise<Schedul
   };
 
   await Promise.all(Array.from({ length: deps.vus }, (_, vu) => user(vu)));
-  return { scheduled: started, started, completed, failed, late: 0, skipped: 0 };
+  return { scheduled: started, started, completed, failed, late: 0, queued: 0, skipped: 0 };
 }

@@ -23,6 +23,8 @@ export interface SchedulerOutcome {
   readonly completed: number;
   readonly failed: number;
   readonly late: number;
+  /** Arrivals that found --max-inflight reached and had to wait for a slot (open model). */
+  readonly queued: number;
   /** Scheduled but never started because the run ended first. */
   readonly skipped: number;
 }

@@ -81,6 +81,8 @@ describe('runOpenModel', () => {
     const lateness = seen.map((s) => s.startedAt - s.intendedAt);
     expect(lateness).toEqual([0, 0, 100, 100, 200, 200, 300, 300, 400, 400]);
     expect(outcome.late).toBe(8);
+    // Arrivals 3–10 found both slots taken.
+    expect(outcome.queued).toBe(8);
     expect(seen.filter((s) => s.late)).toHaveLength(8);
     // The intended time is what the iteration sees, so its latency includes the wait.
     expect(seen.at(-1)!.endedAt! - seen.at(-1)!.intendedAt).toBe(700);

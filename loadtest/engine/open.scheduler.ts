@@ -36,6 +36,7 @@ export async function runOpenModel(deps: OpenSchedulerDeps): Promise<SchedulerOu
   let completed = 0;
   let failed = 0;
   let late = 0;
+  let queued = 0;
   let drained: (() => void) | undefined;
 
   const launch = (intendedAt: number) => {
@@ -86,6 +87,7 @@ export async function runOpenModel(deps: OpenSchedulerDeps): Promise<SchedulerOu
     }
     if (deps.stopScheduling.aborted) break;
     scheduled++;
+    if (inflight >= maxInflight) queued++;
     queue.push(at);
     pump();
   }
@@ -100,5 +102,5 @@ export async function runOpenModel(deps: OpenSchedulerDeps): Promise<SchedulerOu
     });
   }
   const skipped = queue.length - head;
-  return { scheduled, started, completed, failed, late, skipped };
+  return { scheduled, started, completed, failed, late, queued, skipped };
 }

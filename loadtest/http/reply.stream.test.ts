@@ -100,4 +100,66 @@ describe('readReply', () => {
     ).rejects.toMatchObject({ kind: 'stream_incomplete' });
     expect(rec.summary(1000).errors.byKind).toEqual({ sse_error: 1, stream_incomplete: 1 });
   });
+
+  it('times a silent stream out, and stops reading a stream left open after done', async () => {
+    const clock = createVirtualClock(0);
+    const rec = createRecorder();
+    /** A response that sends `text` and then stays open until the reader gives up. */
+    const hanging = (text: string): HttpClient =>
+      ({
+        async stream(_p: string, _t: string, _l: string | undefined, signal: AbortSignal) {
+          async function* body() {
+            if (text) yield Buffer.from(text);
+            await new Promise((_, reject) => {
+              if (signal.aborted) reject(signal.reason);
+              signal.addEventListener('abort', () => reject(signal.reason));
+            });
+          }
+          return { status: 200, body: Object.assign(body(), { dump: async () => {} }) };
+        },
+      }) as unknown as HttpClient;
+    const signal = new AbortController().signal;
+    await expect(
+      readReply(
+        { http: hanging(''), rec, clock },
+        { path: '/r', token: 't', sentAt: 0, signal, timeoutMs: 50 },
+      ),
+    ).rejects.toBeDefined();
+    expect(rec.summary(1000).errors.byKind).toEqual({ timeout: 1 });
+
+    const started = Date.now();
+    await readReply(
+      { http: hanging(ev(1, 'token', {}) + ev(2, 'done', { finishReason: 'stop' })), rec, clock },
+      { path: '/r', token: 't', sentAt: 0, signal, timeoutMs: 30_000 },
+    );
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(rec.summary(1000).metrics.reply_total).toMatchObject({ count: 2, failures: 1 });
+  });
+
+  it('counts a run that ends mid-stream as aborted, not as an error', async () => {
+    const clock = createVirtualClock(0);
+    const rec = createRecorder();
+    const run = new AbortController();
+    const http = {
+      async stream(_p: string, _t: string, _l: string | undefined, signal: AbortSignal) {
+        async function* body() {
+          yield Buffer.from(ev(1, 'token', {}));
+          run.abort();
+          await new Promise((_, reject) => {
+            if (signal.aborted) reject(signal.reason);
+            signal.addEventListener('abort', () => reject(signal.reason));
+          });
+        }
+        return { status: 200, body: Object.assign(body(), { dump: async () => {} }) };
+      },
+    } as unknown as HttpClient;
+    await expect(
+      readReply(
+        { http, rec, clock },
+        { path: '/r', token: 't', sentAt: 0, signal: run.signal, timeoutMs: 5000 },
+      ),
+    ).rejects.toBeDefined();
+    expect(rec.summary(1000).errors.count).toBe(0);
+    expect(rec.counters().aborted_ops).toBe(1);
+  });
 });

@@ -29,6 +29,8 @@ export interface ReplyDeps {
 
 // A dropped connection is resumed with Last-Event-ID, as a browser's EventSource would.
 const MAX_RECONNECTS = 3;
+// How long a response may stay open after its final event before the tool stops reading it.
+const LINGER_MS = 1000;
 
 /**
  * Reads one streamed reply to its end and records ttft, inter-token gaps, tokens per second, the
@@ -36,8 +38,17 @@ const MAX_RECONNECTS = 3;
  */
 export async function readReply(deps: ReplyDeps, args: ReadReplyArgs): Promise<void> {
   const { rec, clock } = deps;
-  const limit = AbortSignal.timeout(args.timeoutMs);
-  const signal = AbortSignal.any([args.signal, limit]);
+  // One controller per reply (not AbortSignal.any on the run-wide signal, which piles up
+  // listeners over thousands of replies): the run ending, the stream timeout, or lingering.
+  const local = new AbortController();
+  let timedOut = false;
+  const onRunAbort = () => local.abort(args.signal.reason);
+  args.signal.addEventListener('abort', onRunAbort, { once: true });
+  const timeout = setTimeout(() => {
+    timedOut = true;
+    local.abort(new DOMException('stream timeout', 'TimeoutError'));
+  }, args.timeoutMs);
+  let linger: NodeJS.Timeout | undefined;
   let firstAt: number | undefined;
   let lastTokenAt = 0;
   let tokenEvents = 0;
@@ -59,8 +70,10 @@ export async function readReply(deps: ReplyDeps, args: ReadReplyArgs): Promise<v
     } else if (ev.event === 'reset') {
       // The reply restarted (a retried job): what was shown is replaced, timing goes on.
       rec.count('stream_resets');
-    } else if (ev.event === 'done' || ev.event === 'cancelled' || ev.event === 'error') {
-      terminal ??= { event: ev.event, data: ev.data, at: chunkAt };
+    } else if ((ev.event === 'done' || ev.event === 'cancelled' || ev.event === 'error') && !terminal) {
+      terminal = { event: ev.event, data: ev.data, at: chunkAt };
+      // The reply is over; a server that keeps the response open gets a moment, then is left.
+      linger = setTimeout(() => local.abort(), LINGER_MS);
     }
   };
 
@@ -70,20 +83,26 @@ export async function readReply(deps: ReplyDeps, args: ReadReplyArgs): Promise<v
       if (attempt > MAX_RECONNECTS) throw new OpError('stream_incomplete', 'stream ended without done');
       if (attempt > 0) rec.count('stream_reconnects');
       try {
-        await readOnce(deps.http, args, lastId, signal, (text) => {
+        await readOnce(deps.http, args, lastId, local.signal, (text) => {
           chunkAt = clock.now();
           parser.feed(text);
         });
       } catch (err) {
-        if (errorKind(err, args.signal) !== 'network' || limit.aborted) throw err;
+        // After the final event nothing that happens to the connection matters.
+        if (terminal) break;
+        if (timedOut || errorKind(err, args.signal) !== 'network') throw err;
       }
       parser.reset();
     }
   } catch (err) {
-    const kind = limit.aborted && !args.signal.aborted ? 'timeout' : errorKind(err, args.signal);
+    const kind = timedOut && !args.signal.aborted ? 'timeout' : errorKind(err, args.signal);
     if (kind === 'aborted') rec.count('aborted_ops');
     else rec.fail('reply_total', kind);
     throw err;
+  } finally {
+    clearTimeout(timeout);
+    clearTimeout(linger);
+    args.signal.removeEventListener('abort', onRunAbort);
   }
 
   if (terminal.event !== 'done') {

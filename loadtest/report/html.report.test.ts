@@ -51,6 +51,7 @@ function results(): RunResults {
       failed: 1,
       aborted: 0,
       late: 0,
+      queued: 0,
       skipped: 0,
     },
     metrics,

@@ -154,7 +154,7 @@ export function renderHtmlReport(results: RunResults): string {
       'iterations',
       `${it.completed} done, ${it.ok} ok, ${it.failed} failed, ${it.aborted} aborted, ${it.skipped} skipped`,
     ],
-    ['late starts', `${it.late} of ${it.started}`],
+    ['late starts', `${it.late} of ${it.started} (${it.queued} waited for a free slot under --max-inflight)`],
     ['errors', `${results.errors.count} (${fmtPct(results.errors.rate)} of operations)`],
     ['thresholds', results.thresholds.length === 0 ? 'none' : passed ? 'all passed' : 'BREACHED'],
   ];

@@ -33,6 +33,7 @@ const live: LiveView = {
     failed: 2,
     aborted: 0,
     late: 3,
+    queued: 0,
     skipped: 0,
   },
   errors: 2,

@@ -7,7 +7,7 @@ export function renderSummaryText(results: RunResults): string {
   const it = results.iterations;
   const lines = [
     `${results.scenario} against ${results.target}: ${fmtMs(results.elapsedMs)}, ended ${results.end.replace('_', ' ')}`,
-    `iterations ${it.completed} (ok ${it.ok}, failed ${it.failed}, aborted ${it.aborted}, skipped ${it.skipped}), late starts ${it.late}`,
+    `iterations ${it.completed} (ok ${it.ok}, failed ${it.failed}, aborted ${it.aborted}, skipped ${it.skipped}), late starts ${it.late} (${it.queued} waited for --max-inflight)`,
     `errors ${results.errors.count} (${fmtPct(results.errors.rate)})${Object.entries(results.errors.byKind)
       .map(([k, n]) => ` ${k}=${n}`)
       .join(',')}`,

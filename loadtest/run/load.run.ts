@@ -58,6 +58,7 @@ export async function runLoad(config: LoadConfig, deps: LoadRunDeps): Promise<Fi
     failed: 0,
     aborted: 0,
     late: 0,
+    queued: 0,
     skipped: 0,
   };
   const interval = { started: 0, completed: 0, failed: 0, late: 0 };
@@ -156,10 +157,22 @@ export async function runLoad(config: LoadConfig, deps: LoadRunDeps): Promise<Fi
       once: true,
     }),
   );
-  const outcome = await Promise.race([work, settled.then(() => undefined)]);
+  let outcome: Awaited<typeof work> | undefined;
+  try {
+    outcome = await Promise.race([work, settled.then(() => undefined)]);
+  } catch (err) {
+    stopIterations.abort();
+    await Promise.all([scenario?.close(), sampler?.close()]);
+    throw err;
+  } finally {
+    for (const timer of timers) clearTimeout(timer);
+    clearTimeout(tickTimer);
+    deps.interrupt?.removeEventListener('abort', onInterrupt);
+  }
   if (outcome) {
     totals.scheduled = outcome.scheduled;
     totals.skipped = outcome.skipped;
+    totals.queued = outcome.queued;
   }
   if (config.scenario === 'http' && outcome) {
     // The max-rate mode has no iterations of its own: each request stands for one.
@@ -171,9 +184,6 @@ export async function runLoad(config: LoadConfig, deps: LoadRunDeps): Promise<Fi
     });
   }
 
-  for (const timer of timers) clearTimeout(timer);
-  clearTimeout(tickTimer);
-  deps.interrupt?.removeEventListener('abort', onInterrupt);
   const elapsedMs = clock.now() - t0;
   if (elapsedMs - (timeline.at(-1)?.t ?? 0) * 1000 > 50) closeInterval();
   stopIterations.abort();
@@ -232,6 +242,7 @@ async function runModel(
       completed: out.requests,
       failed: out.failed,
       late: 0,
+      queued: 0,
       skipped: 0,
     };
   }

@@ -31,6 +31,9 @@ export interface IterationTotals {
   /** Ended by the run stopping (grace period spent, hard timeout, Ctrl-C), not counted as failed. */
   readonly aborted: number;
   readonly late: number;
+  /** Arrivals that waited for a free slot under --max-inflight; late starts beyond these mean the
+   * tool itself fell behind. */
+  readonly queued: number;
   /** Scheduled but never started. */
   readonly skipped: number;
 }

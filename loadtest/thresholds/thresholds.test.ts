@@ -59,6 +59,7 @@ function fakeResults(over: Partial<RunResults> = {}): Omit<RunResults, 'threshol
       failed: 5,
       aborted: 0,
       late: 20,
+      queued: 0,
       skipped: 0,
     },
     metrics: {},
