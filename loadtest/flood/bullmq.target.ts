@@ -1,0 +1,42 @@
+import { randomUUID } from 'node:crypto';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import type { FloodTarget } from './flood.target';
+import { buildChatJob, CHAT_JOB_NAME, CHAT_JOB_OPTIONS } from './payloads';
+
+export interface BullmqTargetOptions {
+  readonly redisUrl: string;
+  /** BullMQ queue name; `chat` is the one the chat workers consume. */
+  readonly queueName: string;
+  /** BullMQ key prefix (BullMQ's default is `bull`). */
+  readonly prefix?: string;
+}
+
+/** Adds chat jobs straight to the BullMQ queue, each with a fresh uuid as job id. */
+export function createBullmqTarget(options: BullmqTargetOptions): FloodTarget {
+  // A producer should fail a send rather than wait forever for a Redis that is gone.
+  const connection = new Redis(options.redisUrl, { maxRetriesPerRequest: 1 });
+  const queue = new Queue(options.queueName, {
+    connection,
+    ...(options.prefix ? { prefix: options.prefix } : {}),
+  });
+  const ready = queue.waitUntilReady();
+  ready.catch(() => undefined);
+  let closed = false;
+  return {
+    async send(n) {
+      await ready;
+      const jobs = Array.from({ length: n }, () => {
+        const jobId = randomUUID();
+        return { name: CHAT_JOB_NAME, data: buildChatJob(jobId), opts: { ...CHAT_JOB_OPTIONS, jobId } };
+      });
+      await queue.addBulk(jobs);
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await queue.close();
+      connection.disconnect();
+    },
+  };
+}
