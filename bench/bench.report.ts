@@ -32,7 +32,10 @@ export function writeSection(id: string, title: string, command: string, body: s
     : '# Benchmarks\n\nEach section is written by the benchmark it names; figures compare within one run, since the machine is shared and noisy.\n';
   const from = doc.indexOf(start);
   const to = doc.indexOf(end);
-  doc = from >= 0 && to > from ? doc.slice(0, from) + section + doc.slice(to + end.length) : `${doc.trimEnd()}\n\n${section}\n`;
+  doc =
+    from >= 0 && to > from
+      ? doc.slice(0, from) + section + doc.slice(to + end.length)
+      : `${doc.trimEnd()}\n\n${section}\n`;
   writeFileSync(file, doc);
 }
 

@@ -12,7 +12,12 @@ export async function queueTaxBench(opts: { concurrency?: number; rounds?: numbe
   const concurrency = opts.concurrency ?? 100;
   const rounds = opts.rounds ?? 5;
   const ttftMs = 200;
-  const stack = await startBenchStack({ LLM_SIM_TTFT_MS: String(ttftMs), LLM_SIM_ITL_MS: '10', LLM_SIM_JITTER: '0', LLM_SIM_MAX_TOKENS: '20' });
+  const stack = await startBenchStack({
+    LLM_SIM_TTFT_MS: String(ttftMs),
+    LLM_SIM_ITL_MS: '10',
+    LLM_SIM_JITTER: '0',
+    LLM_SIM_MAX_TOKENS: '20',
+  });
   try {
     const openai = new OpenAI({ apiKey: 'sk-local', baseURL: stack.llmBaseUrl, maxRetries: 0 });
     const api = createClient(stack.baseUrl);
@@ -34,7 +39,8 @@ export async function queueTaxBench(opts: { concurrency?: number; rounds?: numbe
         ],
       });
       let first = 0;
-      for await (const chunk of stream) if (!first && chunk.choices[0]?.delta?.content) first = performance.now() - t0;
+      for await (const chunk of stream)
+        if (!first && chunk.choices[0]?.delta?.content) first = performance.now() - t0;
       return first;
     };
     const viaAira = async (i: number) => {
@@ -59,7 +65,8 @@ export async function queueTaxBench(opts: { concurrency?: number; rounds?: numbe
       pathSamples.push(...(await Promise.all(Array.from({ length: concurrency }, (_, i) => viaAira(i)))));
       process.stderr.write(`queue-tax: round ${round}/${rounds} done\n`);
     }
-    const row = (name: string, s: number[]) => `| ${name} | ${s.length} | ${ms(percentile(s, 50))} | ${ms(percentile(s, 99))} |`;
+    const row = (name: string, s: number[]) =>
+      `| ${name} | ${s.length} | ${ms(percentile(s, 50))} | ${ms(percentile(s, 99))} |`;
     const tax50 = percentile(pathSamples, 50) - percentile(directSamples, 50);
     const tax99 = percentile(pathSamples, 99) - percentile(directSamples, 99);
     const body = [

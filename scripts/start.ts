@@ -22,16 +22,29 @@ runMain(async () => {
   let index = 0;
   const started: ServiceProcess[] = [];
 
-  const redis = await ensureRedis({ url: config.REDIS_URL, port: config.LOCAL_REDIS_PORT, dataDir: config.AIRA_DATA_DIR, index: index++ });
+  const redis = await ensureRedis({
+    url: config.REDIS_URL,
+    port: config.LOCAL_REDIS_PORT,
+    dataDir: config.AIRA_DATA_DIR,
+    index: index++,
+  });
   if (redis.process) started.push(redis.process);
   say(redis.process ? `started redis-server at ${redis.url}` : `using Redis at ${redis.url}`);
 
   const emulator = config.SQS_ENDPOINT ? undefined : await startSqsEmulator(config.SQS_EMULATOR_PORT);
   const sqsEndpoint = config.SQS_ENDPOINT ?? emulator?.endpoint;
-  say(emulator ? `started the SQS emulator at ${emulator.endpoint}` : `using SQS at ${sqsEndpoint ?? `AWS ${config.AWS_REGION}`}`);
+  say(
+    emulator
+      ? `started the SQS emulator at ${emulator.endpoint}`
+      : `using SQS at ${sqsEndpoint ?? `AWS ${config.AWS_REGION}`}`,
+  );
 
   let llm: ServiceProcess | undefined;
-  let openai = { OPENAI_API_KEY: config.OPENAI_API_KEY, OPENAI_BASE_URL: config.OPENAI_BASE_URL, OPENAI_MODEL: config.OPENAI_MODEL };
+  let openai = {
+    OPENAI_API_KEY: config.OPENAI_API_KEY,
+    OPENAI_BASE_URL: config.OPENAI_BASE_URL,
+    OPENAI_MODEL: config.OPENAI_MODEL,
+  };
   if (!config.OPENAI_API_KEY) {
     llm = await spawnService({
       name: 'llm-sim',
@@ -40,13 +53,19 @@ runMain(async () => {
       ready: new URL(`http://127.0.0.1:${config.LLM_SIM_PORT}/healthz`),
       index: index++,
     });
-    openai = { OPENAI_API_KEY: 'sk-local-simulator', OPENAI_BASE_URL: `http://127.0.0.1:${config.LLM_SIM_PORT}/v1`, OPENAI_MODEL: 'aira-sim' };
+    openai = {
+      OPENAI_API_KEY: 'sk-local-simulator',
+      OPENAI_BASE_URL: `http://127.0.0.1:${config.LLM_SIM_PORT}/v1`,
+      OPENAI_MODEL: 'aira-sim',
+    };
     say(`no OPENAI_API_KEY: replies come from the LLM simulator at ${openai.OPENAI_BASE_URL}`);
   }
 
   const db = createDb({ url: config.DATABASE_URL, dataDir: config.AIRA_DATA_DIR });
   const applied = await migrateToLatest(db);
-  say(`database: ${dialectOf(db)}${config.DATABASE_URL ? '' : ` at ${resolve(config.AIRA_DATA_DIR, 'aira.sqlite')}`}${applied.length ? `, applied ${applied.join(', ')}` : ''}`);
+  say(
+    `database: ${dialectOf(db)}${config.DATABASE_URL ? '' : ` at ${resolve(config.AIRA_DATA_DIR, 'aira.sqlite')}`}${applied.length ? `, applied ${applied.join(', ')}` : ''}`,
+  );
   await db.destroy();
 
   if (!existsSync(resolve('web/dist/index.html'))) {
@@ -120,13 +139,23 @@ runMain(async () => {
   }
 });
 
-async function drainWrites(sqs: ReturnType<typeof createSqs>, url: string, timeoutMs: number, say: (s: string) => void) {
+async function drainWrites(
+  sqs: ReturnType<typeof createSqs>,
+  url: string,
+  timeoutMs: number,
+  say: (s: string) => void,
+) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const { Attributes = {} } = await sqs.send(
-      new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
+      new GetQueueAttributesCommand({
+        QueueUrl: url,
+        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+      }),
     );
-    const left = Number(Attributes.ApproximateNumberOfMessages ?? 0) + Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0);
+    const left =
+      Number(Attributes.ApproximateNumberOfMessages ?? 0) +
+      Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0);
     if (left === 0) return;
     say(`waiting for ${left} write(s) to reach the database`);
     await new Promise((r) => setTimeout(r, 500));

@@ -14,17 +14,32 @@ describe.each(dialects)('accounts on %s', (database) => {
   it('signs up, refuses a taken e-mail, and logs in with a new token each time', async () => {
     const api = createClient(stack.baseUrl);
     const address = email();
-    const signup = await api.request('POST', '/api/auth/signup', { email: address.toUpperCase(), password: 'long enough pw' });
+    const signup = await api.request('POST', '/api/auth/signup', {
+      email: address.toUpperCase(),
+      password: 'long enough pw',
+    });
     expect(signup.status).toBe(201);
     expect(signup.json.user).toMatchObject({ email: address, isGuest: false });
     expect(signup.headers.get('set-cookie')).toMatch(/aira_session=.*HttpOnly/i);
-    const taken = await api.request('POST', '/api/auth/signup', { email: address, password: 'another password' });
+    const taken = await api.request('POST', '/api/auth/signup', {
+      email: address,
+      password: 'another password',
+    });
     expect(taken.status).toBe(409);
     expect(taken.json.error.code).toBe('email_taken');
-    const wrong = await api.request('POST', '/api/auth/login', { email: address, password: 'not the password' });
+    const wrong = await api.request('POST', '/api/auth/login', {
+      email: address,
+      password: 'not the password',
+    });
     expect(wrong.status).toBe(401);
-    const first = await api.request('POST', '/api/auth/login', { email: address, password: 'long enough pw' });
-    const second = await api.request('POST', '/api/auth/login', { email: address, password: 'long enough pw' });
+    const first = await api.request('POST', '/api/auth/login', {
+      email: address,
+      password: 'long enough pw',
+    });
+    const second = await api.request('POST', '/api/auth/login', {
+      email: address,
+      password: 'long enough pw',
+    });
     expect(first.status).toBe(200);
     expect(first.json.token).not.toBe(second.json.token);
     expect(first.json.user.id).toBe(signup.json.user.id);
@@ -42,14 +57,23 @@ describe.each(dialects)('accounts on %s', (database) => {
     await guest.stream(replyId);
     const guestId = (await guest.request('GET', '/api/me')).json.user.id;
     const address = email();
-    const signup = await guest.request('POST', '/api/auth/signup', { email: address, password: 'long enough pw' });
+    const signup = await guest.request('POST', '/api/auth/signup', {
+      email: address,
+      password: 'long enough pw',
+    });
     expect(signup.status).toBe(201);
     expect(signup.json.user.id).toBe(guestId);
-    const login = await createClient(stack.baseUrl).request('POST', '/api/auth/login', { email: address, password: 'long enough pw' });
+    const login = await createClient(stack.baseUrl).request('POST', '/api/auth/login', {
+      email: address,
+      password: 'long enough pw',
+    });
     const account = createClient(stack.baseUrl, login.json.token);
     const list = await account.request('GET', '/api/conversations');
     expect(list.json.conversations.map((c: { id: string }) => c.id)).toEqual([conversationId]);
-    const history = await eventually(() => account.history(conversationId), (h) => h.length === 2);
+    const history = await eventually(
+      () => account.history(conversationId),
+      (h) => h.length === 2,
+    );
     expect(history[0]!.content).toBe('remember me');
     // The old guest token no longer works.
     expect((await guest.request('GET', '/api/me')).status).toBe(401);
@@ -57,12 +81,19 @@ describe.each(dialects)('accounts on %s', (database) => {
 
   it('rejects bad sign-up input with 4xx and writes nothing', async () => {
     const api = createClient(stack.baseUrl);
-    const before = await stack.db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
+    const before = await stack.db
+      .selectFrom('users')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirst();
     const cases = [
       await api.request('POST', '/api/auth/signup', { email: 'not-an-email', password: 'long enough pw' }),
       await api.request('POST', '/api/auth/signup', { email: email(), password: 'short' }),
       await api.request('POST', '/api/auth/signup', { email: email(), password: 12345678 }),
-      await api.request('POST', '/api/auth/signup', { email: email(), password: 'long enough pw', admin: true }),
+      await api.request('POST', '/api/auth/signup', {
+        email: email(),
+        password: 'long enough pw',
+        admin: true,
+      }),
       await api.request('POST', '/api/auth/signup', { email: email(), password: 'x'.repeat(100_000) }),
       await api.request('POST', '/api/auth/login', { email: 'a@b.c' }),
     ];
@@ -71,7 +102,10 @@ describe.each(dialects)('accounts on %s', (database) => {
       expect(res.status).toBeLessThan(500);
       expect(res.json.error.code).toEqual(expect.any(String));
     }
-    const after = await stack.db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
+    const after = await stack.db
+      .selectFrom('users')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirst();
     expect(Number(after!.n)).toBe(Number(before!.n));
   });
 
@@ -90,7 +124,10 @@ describe.each(dialects)('accounts on %s', (database) => {
     expect(statuses[10]).toBe(429);
     expect(Number(retryAfter)).toBeGreaterThan(0);
     // Even the right password waits out the block.
-    const right = await api.request('POST', '/api/auth/login', { email: address, password: 'long enough pw' });
+    const right = await api.request('POST', '/api/auth/login', {
+      email: address,
+      password: 'long enough pw',
+    });
     expect(right.status).toBe(429);
   }, 60_000);
 });

@@ -5,7 +5,12 @@ import { Redis } from 'ioredis';
 import { type ServiceProcess, spawnService } from './service.process';
 
 async function answers(url: string): Promise<boolean> {
-  const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 1000 });
+  const probe = new Redis(url, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    connectTimeout: 1000,
+  });
   probe.on('error', () => undefined);
   try {
     await probe.connect();
@@ -22,7 +27,12 @@ async function answers(url: string): Promise<boolean> {
  * Redis for the stack: the one at REDIS_URL if it answers, else a redis-server started here (with
  * an append-only file under the data dir, so queued jobs survive a restart), else a clear error.
  */
-export async function ensureRedis(opts: { url: string; port: number; dataDir: string; index: number }): Promise<{ url: string; process?: ServiceProcess }> {
+export async function ensureRedis(opts: {
+  url: string;
+  port: number;
+  dataDir: string;
+  index: number;
+}): Promise<{ url: string; process?: ServiceProcess }> {
   if (await answers(opts.url)) return { url: opts.url };
   if (spawnSync('redis-server', ['--version']).status !== 0) {
     throw new Error(
@@ -35,7 +45,20 @@ export async function ensureRedis(opts: { url: string; port: number; dataDir: st
   const process = await spawnService({
     name: 'redis',
     command: 'redis-server',
-    args: ['--port', String(opts.port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--save', '', '--maxmemory-policy', 'noeviction'],
+    args: [
+      '--port',
+      String(opts.port),
+      '--bind',
+      '127.0.0.1',
+      '--dir',
+      dir,
+      '--appendonly',
+      'yes',
+      '--save',
+      '',
+      '--maxmemory-policy',
+      'noeviction',
+    ],
     ready: /Ready to accept connections/,
     index: opts.index,
   });

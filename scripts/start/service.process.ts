@@ -32,7 +32,10 @@ export async function spawnService(opts: {
   prefixLines(opts.name, child.stderr!, opts.index);
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${opts.name} did not become ready in time`)), opts.timeoutMs ?? 60_000);
+    const timer = setTimeout(
+      () => reject(new Error(`${opts.name} did not become ready in time`)),
+      opts.timeoutMs ?? 60_000,
+    );
     const done = () => {
       clearTimeout(timer);
       resolve();

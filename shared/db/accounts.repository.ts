@@ -17,11 +17,23 @@ const isUniqueViolation = (error: unknown) => {
  */
 export async function saveAccount(
   db: Db,
-  account: { id: string; email: string; passwordHash: string; displayName: string; personaId: string | null; createdAt: number },
+  account: {
+    id: string;
+    email: string;
+    passwordHash: string;
+    displayName: string;
+    personaId: string | null;
+    createdAt: number;
+  },
   opts: { upgradeGuest: boolean },
 ): Promise<void> {
   const now = Date.now();
-  const fields = { email: account.email, password_hash: account.passwordHash, display_name: account.displayName, updated_at: now };
+  const fields = {
+    email: account.email,
+    password_hash: account.passwordHash,
+    display_name: account.displayName,
+    updated_at: now,
+  };
   try {
     if (opts.upgradeGuest) {
       // Only a row that is still a guest becomes the account; an upsert would also match on the

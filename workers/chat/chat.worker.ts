@@ -28,7 +28,11 @@ export async function startChatWorker(config: ChatWorkerConfig, opts: { drainMs?
   const keys = redisKeys(config.AIRA_PREFIX);
   const redis = createRedis(config.REDIS_URL, { name: `${config.WORKER_ID}:cmd`, blocking: true });
   // A subscriber connection cannot answer the ready check's INFO once subscribed.
-  const subscriber = createRedis(config.REDIS_URL, { name: `${config.WORKER_ID}:cancel`, blocking: true, enableReadyCheck: false });
+  const subscriber = createRedis(config.REDIS_URL, {
+    name: `${config.WORKER_ID}:cancel`,
+    blocking: true,
+    enableReadyCheck: false,
+  });
   const db = createDb({ url: config.DATABASE_URL, dataDir: config.AIRA_DATA_DIR, poolSize: 4 });
   const sqs = createSqs(config);
   const queues = await resolveWritesQueues(sqs, config);

@@ -12,7 +12,12 @@ const normalize = (email: string) => email.trim().toLowerCase();
 /** Sign-up and sign-in: passwords hashed with scrypt, e-mail uniqueness left to the database. */
 export function createAccountService(deps: { db: Db; users: UserStore; throttle: LoginThrottle }) {
   return {
-    async signup(input: { email: string; password: string; displayName?: string; guestUserId?: string | undefined }): Promise<UserRecord> {
+    async signup(input: {
+      email: string;
+      password: string;
+      displayName?: string;
+      guestUserId?: string | undefined;
+    }): Promise<UserRecord> {
       const email = normalize(input.email);
       const guest = input.guestUserId ? await deps.users.get(input.guestUserId) : null;
       // A signed-in guest becomes the account (same id); a signed-in account signs up a new one.
@@ -25,9 +30,14 @@ export function createAccountService(deps: { db: Db; users: UserStore; throttle:
         createdAt: base?.createdAt ?? Date.now(),
       };
       try {
-        await saveAccount(deps.db, { ...user, email, passwordHash: await hashPassword(input.password) }, { upgradeGuest: base !== null });
+        await saveAccount(
+          deps.db,
+          { ...user, email, passwordHash: await hashPassword(input.password) },
+          { upgradeGuest: base !== null },
+        );
       } catch (error) {
-        if (error instanceof EmailTakenError) throw new HttpError(409, 'email_taken', 'An account with this e-mail already exists.');
+        if (error instanceof EmailTakenError)
+          throw new HttpError(409, 'email_taken', 'An account with this e-mail already exists.');
         throw error;
       }
       await deps.users.cache(user);

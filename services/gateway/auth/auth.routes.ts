@@ -2,9 +2,9 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply } from 'fastify';
 import { AuthResponse, ErrorBody, errorResponses, PublicUser } from '../http.schemas';
-import type { AccountService } from './account.service';
 import { langOf } from '../lang';
 import { HttpError } from '../plugins/errors';
+import type { AccountService } from './account.service';
 import { createAuthGuard, sessionCookie, tokenOf } from './auth.guard';
 import type { SessionStore } from './session.store';
 import { toPublicUser, type UserStore } from './user.store';
@@ -20,7 +20,10 @@ const SignupBody = Type.Object(
   },
   { additionalProperties: false },
 );
-const LoginBody = Type.Object({ email: Email, password: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false });
+const LoginBody = Type.Object(
+  { email: Email, password: Type.String({ minLength: 1, maxLength: 200 }) },
+  { additionalProperties: false },
+);
 
 export interface AuthRouteDeps {
   sessions: SessionStore;
