@@ -29,6 +29,8 @@ import { healthRoutes } from './ops/health.routes';
 import { registerErrorHandling } from './plugins/errors';
 import { createGatewayMetrics, registerHttpMetrics } from './plugins/http.metrics';
 import { replyRoutes } from './replies/reply.routes';
+import { createSurveyProgress } from './survey/survey.progress';
+import { surveyRoutes } from './survey/survey.routes';
 import { createReplyService } from './replies/reply.service';
 import type { StreamHub } from './replies/stream.hub';
 import '../../shared/jobs/formats';
@@ -107,6 +109,10 @@ export async function buildGateway(deps: GatewayDeps) {
     users,
     accounts,
     cookie: { secure: config.COOKIE_SECURE, maxAgeSeconds: config.SESSION_TTL_S },
+  });
+  await app.register(surveyRoutes, {
+    requireUser,
+    progress: createSurveyProgress({ redis, keys, db, writes: deps.writes, ttlSeconds: config.SESSION_TTL_S }),
   });
   await app.register(conversationRoutes, {
     requireUser,

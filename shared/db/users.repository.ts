@@ -21,17 +21,12 @@ export async function insertUsersIfAbsent(db: Db, rows: NewUserRow[]): Promise<n
   return Number(result.numInsertedOrUpdatedRows ?? 0);
 }
 
-/** Sets each user's persona; rows are applied in order so the last one for a user wins. */
-export async function setPersonas(
-  db: Db,
-  rows: { userId: string; personaId: string; at: number }[],
-): Promise<void> {
+/**
+ * Sets each user's persona. Callers derive it from the user's stored answers (latest revision of
+ * each), so applying it again, or late, gives the same result.
+ */
+export async function setPersonas(db: Db, rows: { userId: string; personaId: string; at: number }[]): Promise<void> {
   for (const row of rows) {
-    await db
-      .updateTable('users')
-      .set({ persona_id: row.personaId, updated_at: row.at })
-      .where('id', '=', row.userId)
-      .where('updated_at', '<=', row.at)
-      .execute();
+    await db.updateTable('users').set({ persona_id: row.personaId }).where('id', '=', row.userId).execute();
   }
 }

@@ -55,7 +55,24 @@ export const ChatTurn = Type.Object({
   }),
 });
 
-export const WriteMessage = Type.Union([UserCreated, ConversationCreated, ChatTurn]);
+/**
+ * Survey answers from one request. Every request gets a new, higher revision for its user, so
+ * the writer keeps the latest answer to each question whatever order messages arrive in.
+ */
+export const SurveyAnswers = Type.Object({
+  v: Type.Literal(1),
+  kind: Type.Literal('survey.answers'),
+  userId: Id,
+  surveyVersion: Type.Integer({ minimum: 1 }),
+  revision: Type.Integer({ minimum: 1 }),
+  answers: Type.Array(
+    Type.Object({ questionId: Type.String({ minLength: 1, maxLength: 64 }), value: Type.Integer({ minimum: 0, maximum: 100 }) }),
+    { minItems: 1, maxItems: 100 },
+  ),
+  at: Ms,
+});
+
+export const WriteMessage = Type.Union([UserCreated, ConversationCreated, ChatTurn, SurveyAnswers]);
 export type WriteMessage = Static<typeof WriteMessage>;
 export type WriteKind = WriteMessage['kind'];
 export type WriteOf<K extends WriteKind> = Extract<WriteMessage, { kind: K }>;

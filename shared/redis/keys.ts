@@ -19,6 +19,10 @@ export function redisKeys(prefix: string) {
     turnsComplete: (conversationId: string) => `${prefix}:conversation:${conversationId}:turns:complete`,
     /** Turns accepted but not yet written to the database, by reply id. */
     pendingTurns: (conversationId: string) => `${prefix}:conversation:${conversationId}:pending`,
+    /** A user's survey answer revision counter (every accepted request takes the next one). */
+    surveyRevision: (userId: string) => `${prefix}:user:${userId}:survey:revision`,
+    /** Latest accepted revision per question id, for telling pending answers from stored ones. */
+    surveyLatest: (userId: string, version: number) => `${prefix}:user:${userId}:survey:v${version}:latest`,
     reply: (replyId: string) => `${prefix}:reply:${replyId}`,
     replyEvents: (replyId: string) => `${prefix}:reply:${replyId}:events`,
     replyCancel: (replyId: string) => `${prefix}:reply:${replyId}:cancel`,

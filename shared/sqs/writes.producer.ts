@@ -14,6 +14,8 @@ export function dedupeIdOf(message: WriteMessage): string {
       return `conversation:${message.conversationId}`;
     case 'chat.turn':
       return `turn:${message.replyId}`;
+    case 'survey.answers':
+      return `answers:${message.userId}:${message.surveyVersion}:${message.revision}`;
   }
 }
 

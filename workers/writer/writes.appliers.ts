@@ -3,7 +3,10 @@ import { insertConversations } from '../../shared/db/conversations.repository';
 import type { Db } from '../../shared/db/database';
 import { insertMessages } from '../../shared/db/messages.repository';
 import type { NewMessageRow } from '../../shared/db/messages.table';
-import { insertUsersIfAbsent } from '../../shared/db/users.repository';
+import { listAnswersOfUsers, upsertAnswers } from '../../shared/db/survey-answers.repository';
+import { insertUsersIfAbsent, setPersonas } from '../../shared/db/users.repository';
+import { scoreSurvey } from '../../shared/survey/scoring';
+import { survey } from '../../shared/survey/survey';
 import type { WriteKind, WriteOf } from '../../shared/jobs/writes.messages';
 import type { RedisKeys } from '../../shared/redis/keys';
 
@@ -69,7 +72,39 @@ export const appliers = {
         },
       ]),
     ),
+  'survey.answers': async (db, messages) => {
+    await upsertAnswers(
+      db,
+      messages.flatMap((m) =>
+        m.answers.map((a) => ({
+          user_id: m.userId,
+          survey_version: m.surveyVersion,
+          question_id: a.questionId,
+          value: a.value,
+          revision: m.revision,
+          updated_at: m.at,
+        })),
+      ),
+    );
+    await assignPersonas(db, messages);
+    return messages.length;
+  },
 } satisfies { [K in WriteKind]: (db: Db, messages: WriteOf<K>[]) => Promise<number> };
+
+/**
+ * Once a user has answered every question of the current survey, their chatbot type is stored on
+ * the user, in the same transaction as the answers, so the result and the persona never disagree.
+ */
+async function assignPersonas(db: Db, messages: WriteOf<'survey.answers'>[]): Promise<void> {
+  const current = messages.filter((m) => m.surveyVersion === survey.version);
+  const userIds = [...new Set(current.map((m) => m.userId))];
+  const answers = await listAnswersOfUsers(db, userIds, survey.version);
+  const at = Math.max(...current.map((m) => m.at));
+  for (const userId of userIds) {
+    const result = scoreSurvey(answers.filter((a) => a.user_id === userId).map((a) => ({ questionId: a.question_id, value: a.value })));
+    if (result.missing.length === 0) await setPersonas(db, [{ userId, personaId: result.personaId, at }]);
+  }
+}
 
 /** Kinds whose Redis copy can go once the database has them (the history reads the database then). */
 export const afterCommit: {
@@ -78,7 +113,11 @@ export const afterCommit: {
   'chat.turn': (tx, keys, m) => {
     tx.hdel(keys.pendingTurns(m.conversationId), m.replyId);
   },
+  // The persona may have changed: the next read of the user loads it from the database.
+  'survey.answers': (tx, keys, m) => {
+    tx.del(keys.user(m.userId));
+  },
 };
 
 /** Order in which kinds are applied inside a batch: a user before their conversations, those before turns. */
-export const applyOrder: readonly WriteKind[] = ['user.created', 'conversation.created', 'chat.turn'];
+export const applyOrder: readonly WriteKind[] = ['user.created', 'conversation.created', 'chat.turn', 'survey.answers'];
