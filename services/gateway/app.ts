@@ -29,10 +29,10 @@ import { healthRoutes } from './ops/health.routes';
 import { registerErrorHandling } from './plugins/errors';
 import { createGatewayMetrics, registerHttpMetrics } from './plugins/http.metrics';
 import { replyRoutes } from './replies/reply.routes';
-import { createSurveyProgress } from './survey/survey.progress';
-import { surveyRoutes } from './survey/survey.routes';
 import { createReplyService } from './replies/reply.service';
 import type { StreamHub } from './replies/stream.hub';
+import { createSurveyProgress } from './survey/survey.progress';
+import { surveyRoutes } from './survey/survey.routes';
 import '../../shared/jobs/formats';
 
 export interface GatewayDeps {
@@ -112,7 +112,13 @@ export async function buildGateway(deps: GatewayDeps) {
   });
   await app.register(surveyRoutes, {
     requireUser,
-    progress: createSurveyProgress({ redis, keys, db, writes: deps.writes, ttlSeconds: config.SESSION_TTL_S }),
+    progress: createSurveyProgress({
+      redis,
+      keys,
+      db,
+      writes: deps.writes,
+      ttlSeconds: config.SESSION_TTL_S,
+    }),
   });
   await app.register(conversationRoutes, {
     requireUser,

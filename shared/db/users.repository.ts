@@ -25,7 +25,10 @@ export async function insertUsersIfAbsent(db: Db, rows: NewUserRow[]): Promise<n
  * Sets each user's persona. Callers derive it from the user's stored answers (latest revision of
  * each), so applying it again, or late, gives the same result.
  */
-export async function setPersonas(db: Db, rows: { userId: string; personaId: string; at: number }[]): Promise<void> {
+export async function setPersonas(
+  db: Db,
+  rows: { userId: string; personaId: string; at: number }[],
+): Promise<void> {
   for (const row of rows) {
     await db.updateTable('users').set({ persona_id: row.personaId }).where('id', '=', row.userId).execute();
   }

@@ -66,7 +66,10 @@ export const SurveyAnswers = Type.Object({
   surveyVersion: Type.Integer({ minimum: 1 }),
   revision: Type.Integer({ minimum: 1 }),
   answers: Type.Array(
-    Type.Object({ questionId: Type.String({ minLength: 1, maxLength: 64 }), value: Type.Integer({ minimum: 0, maximum: 100 }) }),
+    Type.Object({
+      questionId: Type.String({ minLength: 1, maxLength: 64 }),
+      value: Type.Integer({ minimum: 0, maximum: 100 }),
+    }),
     { minItems: 1, maxItems: 100 },
   ),
   at: Ms,

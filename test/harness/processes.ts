@@ -20,8 +20,9 @@ export async function spawnEntry(
   env: Record<string, string>,
   ready: RegExp,
   timeoutMs = 30_000,
+  args: string[] = [],
 ): Promise<ChildHandle> {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+  const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
     cwd: repoRoot,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -5,10 +5,10 @@ import { insertMessages } from '../../shared/db/messages.repository';
 import type { NewMessageRow } from '../../shared/db/messages.table';
 import { listAnswersOfUsers, upsertAnswers } from '../../shared/db/survey-answers.repository';
 import { insertUsersIfAbsent, setPersonas } from '../../shared/db/users.repository';
-import { scoreSurvey } from '../../shared/survey/scoring';
-import { survey } from '../../shared/survey/survey';
 import type { WriteKind, WriteOf } from '../../shared/jobs/writes.messages';
 import type { RedisKeys } from '../../shared/redis/keys';
+import { scoreSurvey } from '../../shared/survey/scoring';
+import { survey } from '../../shared/survey/survey';
 
 /**
  * How each kind of write reaches the database: one statement for all messages of a kind in a batch,
@@ -101,7 +101,9 @@ async function assignPersonas(db: Db, messages: WriteOf<'survey.answers'>[]): Pr
   const answers = await listAnswersOfUsers(db, userIds, survey.version);
   const at = Math.max(...current.map((m) => m.at));
   for (const userId of userIds) {
-    const result = scoreSurvey(answers.filter((a) => a.user_id === userId).map((a) => ({ questionId: a.question_id, value: a.value })));
+    const result = scoreSurvey(
+      answers.filter((a) => a.user_id === userId).map((a) => ({ questionId: a.question_id, value: a.value })),
+    );
     if (result.missing.length === 0) await setPersonas(db, [{ userId, personaId: result.personaId, at }]);
   }
 }
@@ -120,4 +122,9 @@ export const afterCommit: {
 };
 
 /** Order in which kinds are applied inside a batch: a user before their conversations, those before turns. */
-export const applyOrder: readonly WriteKind[] = ['user.created', 'conversation.created', 'chat.turn', 'survey.answers'];
+export const applyOrder: readonly WriteKind[] = [
+  'user.created',
+  'conversation.created',
+  'chat.turn',
+  'survey.answers',
+];

@@ -9,10 +9,20 @@ import type { WritesProducer } from '../../../shared/sqs/writes.producer';
  * each question; the database holds the revision the writer has stored. Comparing the two tells a
  * result that is still being saved (pending) from one that is complete or incomplete.
  */
-export function createSurveyProgress(deps: { redis: Redis; keys: RedisKeys; db: Db; writes: WritesProducer; ttlSeconds: number }) {
+export function createSurveyProgress(deps: {
+  redis: Redis;
+  keys: RedisKeys;
+  db: Db;
+  writes: WritesProducer;
+  ttlSeconds: number;
+}) {
   const { redis, keys, db } = deps;
   return {
-    async accept(userId: string, version: number, answers: { questionId: string; value: number }[]): Promise<number> {
+    async accept(
+      userId: string,
+      version: number,
+      answers: { questionId: string; value: number }[],
+    ): Promise<number> {
       // Clock-based, so a revision stays higher than any stored one even if Redis forgets the
       // counter; the counter orders requests within the same millisecond.
       const revision = Date.now() * 1000 + ((await redis.incr(keys.surveyRevision(userId))) % 1000);
@@ -23,7 +33,15 @@ export function createSurveyProgress(deps: { redis: Redis; keys: RedisKeys; db: 
         .expire(latest, deps.ttlSeconds)
         .expire(keys.surveyRevision(userId), deps.ttlSeconds)
         .exec();
-      await deps.writes.send({ v: 1, kind: 'survey.answers', userId, surveyVersion: version, revision, answers, at: Date.now() });
+      await deps.writes.send({
+        v: 1,
+        kind: 'survey.answers',
+        userId,
+        surveyVersion: version,
+        revision,
+        answers,
+        at: Date.now(),
+      });
       return revision;
     },
 

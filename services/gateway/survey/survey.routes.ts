@@ -5,7 +5,13 @@ import { localizedPersona } from '../../../shared/personas/persona';
 import { personaById } from '../../../shared/personas/personas';
 import { axes, axisIds } from '../../../shared/survey/axes';
 import { scoreSurvey } from '../../../shared/survey/scoring';
-import { LocalizedSurvey, localizedSurvey, SurveyAnswersBody, survey, validateAnswers } from '../../../shared/survey/survey';
+import {
+  LocalizedSurvey,
+  localizedSurvey,
+  SurveyAnswersBody,
+  survey,
+  validateAnswers,
+} from '../../../shared/survey/survey';
 import { ErrorBody, errorResponses, LangQuery, PersonaSummary } from '../http.schemas';
 import { langOf } from '../lang';
 import { HttpError } from '../plugins/errors';
@@ -16,12 +22,23 @@ const Complete = Type.Object({
   status: Type.Literal('complete'),
   persona: Type.Intersect([PersonaSummary, Type.Object({ axes: Type.Optional(Scores) })]),
   scores: Scores,
-  axes: Type.Array(Type.Object({ id: Type.String(), name: Type.String(), low: Type.String(), high: Type.String() })),
+  axes: Type.Array(
+    Type.Object({ id: Type.String(), name: Type.String(), low: Type.String(), high: Type.String() }),
+  ),
   explanation: Type.Array(
-    Type.Object({ questionId: Type.String(), axis: Type.String(), contribution: Type.Number(), text: Type.String() }),
+    Type.Object({
+      questionId: Type.String(),
+      axis: Type.String(),
+      contribution: Type.Number(),
+      text: Type.String(),
+    }),
   ),
 });
-const Pending = Type.Object({ status: Type.Literal('pending'), persisted: Type.Integer(), total: Type.Integer() });
+const Pending = Type.Object({
+  status: Type.Literal('pending'),
+  persisted: Type.Integer(),
+  total: Type.Integer(),
+});
 const Incomplete = Type.Object({ status: Type.Literal('incomplete'), missing: Type.Array(Type.String()) });
 
 export interface SurveyRouteDeps {
@@ -32,7 +49,14 @@ export interface SurveyRouteDeps {
 export const surveyRoutes: FastifyPluginAsyncTypebox<SurveyRouteDeps> = async (app, deps) => {
   app.get(
     '/api/survey',
-    { schema: { tags: ['survey'], summary: 'The current survey, in Korean or English', querystring: LangQuery, response: { 200: LocalizedSurvey } } },
+    {
+      schema: {
+        tags: ['survey'],
+        summary: 'The current survey, in Korean or English',
+        querystring: LangQuery,
+        response: { 200: LocalizedSurvey },
+      },
+    },
     async (request) => localizedSurvey(langOf(request)),
   );
 
@@ -50,7 +74,8 @@ export const surveyRoutes: FastifyPluginAsyncTypebox<SurveyRouteDeps> = async (a
     async (request, reply) => {
       const version = request.body.version ?? survey.version;
       const check = validateAnswers(version, request.body.answers);
-      if (!check.ok) throw new HttpError(check.code === 'wrong_version' ? 409 : 400, check.code, check.message);
+      if (!check.ok)
+        throw new HttpError(check.code === 'wrong_version' ? 409 : 400, check.code, check.message);
       await deps.progress.accept(request.userId, version, request.body.answers);
       return reply.code(202).send({ accepted: request.body.answers.length });
     },
@@ -62,9 +87,15 @@ export const surveyRoutes: FastifyPluginAsyncTypebox<SurveyRouteDeps> = async (a
       preHandler: deps.requireUser,
       schema: {
         tags: ['survey'],
-        summary: 'complete (persona and scores), pending (answers still being saved) or incomplete (missing questions)',
+        summary:
+          'complete (persona and scores), pending (answers still being saved) or incomplete (missing questions)',
         querystring: LangQuery,
-        response: { 200: Complete, 202: Pending, 409: Type.Union([Incomplete, ErrorBody]), ...errorResponses },
+        response: {
+          200: Complete,
+          202: Pending,
+          409: Type.Union([Incomplete, ErrorBody]),
+          ...errorResponses,
+        },
       },
     },
     async (request, reply) => {
@@ -82,7 +113,12 @@ export const surveyRoutes: FastifyPluginAsyncTypebox<SurveyRouteDeps> = async (a
         status: 'complete' as const,
         persona: { ...localizedPersona(persona, lang), axes: persona.axes },
         scores: result.scores,
-        axes: axisIds.map((id) => ({ id, name: axes[id].name[lang], low: axes[id].low[lang], high: axes[id].high[lang] })),
+        axes: axisIds.map((id) => ({
+          id,
+          name: axes[id].name[lang],
+          low: axes[id].low[lang],
+          high: axes[id].high[lang],
+        })),
         explanation: result.explanation.map((e) => ({ ...e, text: e.text[lang] })),
       };
     },
