@@ -34,6 +34,7 @@ import type { StreamHub } from './replies/stream.hub';
 import { createSurveyProgress } from './survey/survey.progress';
 import { surveyRoutes } from './survey/survey.routes';
 import '../../shared/jobs/formats';
+import { CONTENT_SECURITY_POLICY } from '../../web/src/csp';
 
 export interface GatewayDeps {
   config: GatewayConfig;
@@ -140,7 +141,22 @@ export async function buildGateway(deps: GatewayDeps) {
 
   const webDir = resolve(config.WEB_DIST_DIR);
   if (existsSync(webDir)) {
-    await app.register(fastifyStatic, { root: webDir, prefix: '/', wildcard: false, index: ['index.html'] });
+    await app.register(fastifyStatic, {
+      root: webDir,
+      prefix: '/',
+      wildcard: false,
+      index: ['index.html'],
+      setHeaders: (res, path) => {
+        if (path.endsWith('.html')) {
+          res.setHeader('content-security-policy', CONTENT_SECURITY_POLICY);
+          res.setHeader('cache-control', 'no-cache');
+        } else if (/\/app-[A-Z0-9]+\.(js|css)$/i.test(path)) {
+          // Names carry a content hash: a new build gets new names.
+          res.setHeader('cache-control', 'public, max-age=31536000, immutable');
+        }
+        res.setHeader('x-content-type-options', 'nosniff');
+      },
+    });
   }
   return app;
 }

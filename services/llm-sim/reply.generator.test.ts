@@ -96,4 +96,13 @@ describe('estimatePromptTokens', () => {
       Math.ceil((nova[0]!.content.length + nova[1]!.content.length) / 4),
     );
   });
+
+  it('echoes "Repeat after me:" text word for word', () => {
+    const reply = generateReply(
+      [{ role: 'user', content: 'Repeat after me: <b>bold</b> and "quotes"' }],
+      1,
+      120,
+    );
+    expect(reply.tokens.join('')).toContain('<b>bold</b> and "quotes"');
+  });
 });

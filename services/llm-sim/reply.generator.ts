@@ -69,7 +69,11 @@ export function generateReply(messages: readonly PromptMessage[], seed: number, 
   const words = language === 'ko' ? korean : english;
   // The persona name opens the reply, so a reader (or a test) sees at once who is speaking.
   if (persona) sentences.push(language === 'ko' ? `${persona}입니다.` : `${persona} here.`);
-  const topic = language === 'ko' ? koreanTopic(userText) : englishTopic(userText);
+  // "Repeat after me: …" is echoed word for word, so tests can make a reply carry exact text
+  // (markup, say, to check that it is shown and never run).
+  const echo = /^repeat after me:\s*(.+)$/is.exec(userText.trim());
+  if (echo) sentences.push(echo[1]!);
+  const topic = echo ? undefined : language === 'ko' ? koreanTopic(userText) : englishTopic(userText);
   if (topic) sentences.push(pick(random, words.reflections).replace('{x}', topic));
 
   const tokens: string[] = [];

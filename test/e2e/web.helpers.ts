@@ -6,21 +6,13 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 import { expect } from 'vitest';
+import { startStack } from '../harness/stack';
 
-export type StartStack = (opts?: {
-  llm?: { ttftMs?: number; itlMs?: number };
-}) => Promise<{ baseUrl: string; stop(): Promise<void> }>;
+export type StartStack = typeof startStack;
 
-/**
- * The full stack by default. `AIRA_E2E_STACK=stub` swaps in the in-memory contract stub, to work
- * on the browser app without Redis, SQS and workers. The harness path is a variable so this file
- * type-checks before test/harness exists.
- */
+/** The real stack (gateway, workers, LLM simulator, SQS emulator, database) on random ports. */
 export async function loadStartStack(): Promise<StartStack> {
-  if (process.env.AIRA_E2E_STACK === 'stub') return (await import('./stub-stack')).startStack;
-  const harness = '../harness/stack';
-  const module = (await import(/* @vite-ignore */ harness)) as { startStack: StartStack };
-  return module.startStack;
+  return startStack;
 }
 
 export const CHROMIUM_ARGS = [

@@ -337,7 +337,7 @@ describe('web app', () => {
       const conversationId = await guestInNewConversation(page);
       const script = '<script>window.__pwned=1</script>';
       const img = '<img src=x onerror="window.__pwned=2">';
-      const reply = await send(page, `${script} ${img}`);
+      const reply = await send(page, `Repeat after me: ${script} ${img}`);
       await waitForStatus(reply, 'complete');
       const replyId = (await reply.getAttribute('data-reply-id'))!;
       const saved = await savedReply(page, conversationId, replyId, 'complete');
