@@ -1,8 +1,10 @@
 import { queueTaxBench } from './queue-tax.bench';
+import { surveyThroughputBench } from './survey-throughput.bench';
 
 /** `npm run bench [-- name ...]`: runs the named benchmarks (all when none is named). */
 const benches: Record<string, () => Promise<unknown>> = {
   'queue-tax': () => queueTaxBench(),
+  'survey-throughput': () => surveyThroughputBench(),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
