@@ -28,6 +28,7 @@ import { ErrorBody } from './http.schemas';
 import { healthRoutes } from './ops/health.routes';
 import { registerErrorHandling } from './plugins/errors';
 import { createGatewayMetrics, registerHttpMetrics } from './plugins/http.metrics';
+import { registerSecurity } from './plugins/security';
 import { replyRoutes } from './replies/reply.routes';
 import { createReplyService } from './replies/reply.service';
 import type { StreamHub } from './replies/stream.hub';
@@ -65,6 +66,13 @@ export async function buildGateway(deps: GatewayDeps) {
   const metrics = createGatewayMetrics(deps.registry);
   registerHttpMetrics(app, metrics);
   await app.register(fastifyCookie);
+  await registerSecurity(app, {
+    redis,
+    prefix: config.AIRA_PREFIX,
+    corsOrigins: config.CORS_ORIGINS.split(',')
+      .map((o) => o.trim())
+      .filter(Boolean),
+  });
   await app.register(fastifySwagger, {
     openapi: {
       info: {
@@ -109,6 +117,7 @@ export async function buildGateway(deps: GatewayDeps) {
     sessions,
     users,
     accounts,
+    authRateLimit: config.RATE_LIMIT_AUTH_PER_MIN,
     cookie: { secure: config.COOKIE_SECURE, maxAgeSeconds: config.SESSION_TTL_S },
   });
   await app.register(surveyRoutes, {
@@ -127,6 +136,7 @@ export async function buildGateway(deps: GatewayDeps) {
     conversations,
     replies,
     messageMaxChars: config.MESSAGE_MAX_CHARS,
+    chatRateLimit: config.RATE_LIMIT_CHAT_PER_MIN,
   });
   await app.register(replyRoutes, {
     requireUser,

@@ -23,6 +23,12 @@ export const GatewayEnv = Type.Object({
   REPLY_STREAM_TTL_S: Type.Integer({ minimum: 10, default: 3600 }),
   // Folder with the built web app; served at / when it exists.
   WEB_DIST_DIR: Type.String({ default: './web/dist' }),
+  // Requests per minute per user (or address) to send chat messages, and per address to sign in
+  // or start as a guest.
+  RATE_LIMIT_CHAT_PER_MIN: Type.Integer({ minimum: 1, default: 60 }),
+  RATE_LIMIT_AUTH_PER_MIN: Type.Integer({ minimum: 1, default: 120 }),
+  // Comma-separated origins allowed by CORS; empty means same-origin only.
+  CORS_ORIGINS: Type.String({ default: '' }),
   // Set the session cookie's Secure flag (on behind HTTPS).
   COOKIE_SECURE: Type.Boolean({ default: false }),
 });

@@ -4,6 +4,7 @@ import { catalog } from '../../shared/jobs/catalog';
 import type { ChatJob } from '../../shared/jobs/chat.job';
 import { createShutdown, once } from '../../shared/lifecycle/shutdown';
 import { createRedis } from '../../shared/redis/connection';
+import { assertNoEviction } from '../../shared/redis/eviction.check';
 import { redisKeys } from '../../shared/redis/keys';
 import { createSqs, resolveWritesQueues } from '../../shared/sqs/sqs.client';
 import { createWritesProducer } from '../../shared/sqs/writes.producer';
@@ -23,6 +24,7 @@ export async function startGateway(config: GatewayConfig) {
   const keys = redisKeys(config.AIRA_PREFIX);
   const redis = createRedis(config.REDIS_URL, { name: 'gateway:cmd' });
   const reader = createRedis(config.REDIS_URL, { name: 'gateway:streams', blocking: true });
+  await assertNoEviction(redis);
   const db = createDb({ url: config.DATABASE_URL, dataDir: config.AIRA_DATA_DIR });
   const sqs = createSqs(config);
   const queues = await resolveWritesQueues(sqs, config);

@@ -52,6 +52,9 @@ export async function startStack(opts: StackOptions = {}) {
     CHAT_STALLED_INTERVAL_MS: '1000',
     SSE_HEARTBEAT_MS: '15000',
     WEB_DIST_DIR: resolve(repoRoot, 'web/dist'),
+    // Tests create many users from one address; the limits themselves have their own test.
+    RATE_LIMIT_AUTH_PER_MIN: '1000000',
+    RATE_LIMIT_CHAT_PER_MIN: '1000000',
     ...opts.env,
   };
   const db: Db = createDb({ url: database.url, dataDir: database.dataDir });

@@ -5,6 +5,7 @@ import { catalog } from '../../shared/jobs/catalog';
 import type { ChatJob } from '../../shared/jobs/chat.job';
 import { createShutdown, once } from '../../shared/lifecycle/shutdown';
 import { createRedis } from '../../shared/redis/connection';
+import { assertNoEviction } from '../../shared/redis/eviction.check';
 import { redisKeys } from '../../shared/redis/keys';
 import { createSqs, resolveWritesQueues } from '../../shared/sqs/sqs.client';
 import { createWritesProducer } from '../../shared/sqs/writes.producer';
@@ -33,6 +34,7 @@ export async function startChatWorker(config: ChatWorkerConfig, opts: { drainMs?
     blocking: true,
     enableReadyCheck: false,
   });
+  await assertNoEviction(redis);
   const db = createDb({ url: config.DATABASE_URL, dataDir: config.AIRA_DATA_DIR, poolSize: 4 });
   const sqs = createSqs(config);
   const queues = await resolveWritesQueues(sqs, config);

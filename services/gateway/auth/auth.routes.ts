@@ -4,6 +4,7 @@ import type { FastifyReply } from 'fastify';
 import { AuthResponse, ErrorBody, errorResponses, PublicUser } from '../http.schemas';
 import { langOf } from '../lang';
 import { HttpError } from '../plugins/errors';
+import { rateLimit } from '../plugins/security';
 import type { AccountService } from './account.service';
 import { createAuthGuard, sessionCookie, tokenOf } from './auth.guard';
 import type { SessionStore } from './session.store';
@@ -29,6 +30,7 @@ export interface AuthRouteDeps {
   sessions: SessionStore;
   users: UserStore;
   accounts: AccountService;
+  authRateLimit: number;
   cookie: { secure: boolean; maxAgeSeconds: number };
 }
 
@@ -47,6 +49,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRouteDeps> = async (app, 
   app.post(
     '/api/auth/guest',
     {
+      config: rateLimit(deps.authRateLimit),
       schema: {
         tags: ['auth'],
         summary: 'Start as a guest',
@@ -64,6 +67,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRouteDeps> = async (app, 
   app.post(
     '/api/auth/signup',
     {
+      config: rateLimit(deps.authRateLimit),
       schema: {
         tags: ['auth'],
         summary: 'Create an account; a signed-in guest keeps its answers, persona and conversations',
@@ -85,6 +89,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRouteDeps> = async (app, 
   app.post(
     '/api/auth/login',
     {
+      config: rateLimit(deps.authRateLimit),
       schema: {
         tags: ['auth'],
         summary: 'Sign in; every sign-in gets a new session token',

@@ -6,6 +6,7 @@ import type { UserStore } from '../auth/user.store';
 import { errorResponses, IdParams, LangQuery } from '../http.schemas';
 import { langOf } from '../lang';
 import { HttpError, notFound } from '../plugins/errors';
+import { rateLimit } from '../plugins/security';
 import type { ReplyService } from '../replies/reply.service';
 import type { ConversationStore } from './conversation.store';
 
@@ -36,6 +37,7 @@ export interface ConversationRouteDeps {
   conversations: ConversationStore;
   replies: ReplyService;
   messageMaxChars: number;
+  chatRateLimit: number;
 }
 
 export const conversationRoutes: FastifyPluginAsyncTypebox<ConversationRouteDeps> = async (app, deps) => {
@@ -114,6 +116,7 @@ export const conversationRoutes: FastifyPluginAsyncTypebox<ConversationRouteDeps
   app.post(
     '/api/conversations/:id/messages',
     {
+      config: rateLimit(deps.chatRateLimit),
       schema: {
         tags: ['chat'],
         summary: 'Send a message; the reply streams from streamUrl',
