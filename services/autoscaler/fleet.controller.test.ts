@@ -1,0 +1,114 @@
+import pino from 'pino';
+import { Registry } from 'prom-client';
+import { describe, expect, it, vi } from 'vitest';
+import { fleets } from '../../shared/scaling/fleets.config';
+import { createAutoscalerMetrics } from './autoscaler.metrics';
+import { createFleetController } from './fleet.controller';
+import type { QueueReading } from './queue.readers';
+import type { Supervisor } from './supervisor';
+
+const reading = (backlog: number, oldestAgeSeconds: number | null = null): QueueReading => ({
+  backlog,
+  oldestAgeSeconds,
+  depth: [{ queue: 'chat', transport: 'bullmq', state: 'waiting', value: backlog }],
+  age: [{ queue: 'chat', transport: 'bullmq', value: oldestAgeSeconds ?? 0 }],
+});
+
+function setup(opts: { dryRun?: boolean; current?: number; read: () => Promise<QueueReading> }) {
+  let current = opts.current ?? 1;
+  const scaleTo = vi.fn((desired: number) => {
+    const started = Array.from(
+      { length: Math.max(0, desired - current) },
+      (_, i) => `chat-${current + i + 1}`,
+    );
+    current = desired;
+    return { started, retired: [] };
+  });
+  const supervisor = {
+    counts: () => ({ current, starting: 0, running: current, retiring: 0 }),
+    scaleTo,
+    workers: () => [],
+    standby: () => ({ wanted: 0, ready: 0, starting: 0, crashLoop: false }),
+    crashLooping: () => [],
+  } as unknown as Supervisor;
+  const logs: Record<string, unknown>[] = [];
+  const registry = new Registry();
+  const readInFlight = vi.fn(async () => new Map([['chat-1', 2]]));
+  const controller = createFleetController({
+    name: 'chat',
+    scaling: { ...fleets.chat, scaleDownWindowSeconds: 0 },
+    readQueue: opts.read,
+    readInFlight,
+    supervisor,
+    dryRun: opts.dryRun ?? false,
+    metrics: createAutoscalerMetrics(registry, ['chat']),
+    log: pino({ level: 'info' }, { write: (line: string) => logs.push(JSON.parse(line)) }),
+  });
+  return { controller, scaleTo, readInFlight, logs, registry };
+}
+
+describe('fleet controller', () => {
+  it('acts on a decision and logs it as one line with inputs, clamps and reason', async () => {
+    const { controller, scaleTo, logs, registry } = setup({
+      read: async () => reading(200, 7.25),
+      current: 2,
+    });
+    const record = await controller.tick();
+    expect(scaleTo).toHaveBeenCalledWith(6, undefined);
+    expect(record).toMatchObject({
+      desired: 6,
+      rawDesired: 13,
+      direction: 'up',
+      started: ['chat-3', 'chat-4', 'chat-5', 'chat-6'],
+    });
+    expect(logs).toHaveLength(1);
+    expect(logs[0]).toMatchObject({
+      msg: 'scaling decision',
+      fleet: 'chat',
+      inputs: { backlog: 200, oldestAgeSeconds: 7.25, current: 2, starting: 0, metricError: null },
+      rawDesired: 13,
+      clamps: [{ kind: 'stepUp', from: 13, to: 6 }],
+      desired: 6,
+      direction: 'up',
+    });
+    expect(String(logs[0]!.reason)).toMatch(/scale up from 2 to 6 workers/);
+    const text = await registry.metrics();
+    expect(text).toMatch(/aira_autoscaler_desired_workers\{fleet="chat"\} 6/);
+    expect(text).toMatch(/aira_autoscaler_decisions_total\{fleet="chat",direction="up"\} 1/);
+    expect(text).toMatch(/aira_autoscaler_backlog\{fleet="chat"\} 200/);
+    expect(text).toMatch(/aira_autoscaler_queue_age_seconds\{fleet="chat"\} 7.25/);
+  });
+
+  it('asks who is busy before scaling down, and passes it on', async () => {
+    const { controller, scaleTo, readInFlight } = setup({ read: async () => reading(0), current: 3 });
+    await controller.tick();
+    await controller.tick();
+    expect(readInFlight).toHaveBeenCalled();
+    expect(scaleTo).toHaveBeenCalledWith(2, new Map([['chat-1', 2]]));
+  });
+
+  it('holds when the queue cannot be read, and says why', async () => {
+    const { controller, scaleTo, logs } = setup({
+      read: async () => {
+        throw new Error('connect ECONNREFUSED 127.0.0.1:6379');
+      },
+      current: 3,
+    });
+    const record = await controller.tick();
+    expect(record).toMatchObject({ direction: 'hold', desired: 3, inputs: { metricError: /ECONNREFUSED/ } });
+    expect(scaleTo).not.toHaveBeenCalled();
+    expect(logs[0]).toMatchObject({ level: 40, clamps: [{ kind: 'hold-on-error' }] });
+  });
+
+  it('in a dry run decides and logs but starts nothing, carrying its own count forward', async () => {
+    const { controller, scaleTo, logs } = setup({ read: async () => reading(64), dryRun: true });
+    const first = await controller.tick();
+    const second = await controller.tick();
+    expect(scaleTo).not.toHaveBeenCalled();
+    expect([first.inputs.current, first.desired, second.inputs.current, second.desired]).toEqual([
+      1, 4, 4, 4,
+    ]);
+    expect(logs.map((l) => l.dryRun)).toEqual([true, true]);
+    expect(controller.status()).toMatchObject({ name: 'chat', desired: 4, lastDecision: { dryRun: true } });
+  });
+});
