@@ -2,10 +2,14 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import pino from 'pino';
+import { defaultFleets, startAutoscaler } from '../services/autoscaler/autoscaler';
+import { loadAutoscalerConfig } from '../services/autoscaler/autoscaler.config';
 import { runMain } from '../shared/config/env';
 import { createDb, dialectOf, migrateToLatest } from '../shared/db/database';
 import { createSqs, resolveWritesQueues } from '../shared/sqs/sqs.client';
 import { startSqsEmulator } from '../shared/sqs/sqs.emulator';
+import { humanize } from './start/log.prefix';
 import { ensureRedis } from './start/redis.local';
 import { type ServiceProcess, spawnService, tsEntry } from './start/service.process';
 import { loadStartConfig } from './start/start.config';
@@ -95,8 +99,34 @@ runMain(async () => {
         }),
       ),
     );
-  const writers = await spawnFleet('writer', config.WRITER_WORKERS, config.WRITER_METRICS_PORT_BASE);
-  const chats = await spawnFleet('chat', config.CHAT_WORKERS, config.CHAT_METRICS_PORT_BASE);
+  // The autoscaler runs the worker fleets on queue depth and age; AUTOSCALE=false runs fixed counts.
+  const autoscaler = config.AUTOSCALE
+    ? await startAutoscaler({
+        config: loadAutoscalerConfig(env),
+        fleets: defaultFleets(env),
+        log: pino(
+          { level: config.LOG_LEVEL, base: { service: 'autoscaler' } },
+          {
+            // Every decision is on /status and in the metrics; the console shows the ones that change something.
+            write: (line: string) => {
+              if (!(line.includes('"direction":"hold"') && line.includes('"scaling decision"'))) {
+                say(`autoscaler ${humanize(line.trimEnd())}`);
+              }
+            },
+          },
+        ),
+        output: (line) => {
+          const match = /^(\[[^\]]+\]) (.*)$/.exec(line);
+          process.stdout.write(match ? `${match[1]} ${humanize(match[2]!)}\n` : `${line}\n`);
+        },
+      })
+    : undefined;
+  const writers = autoscaler
+    ? []
+    : await spawnFleet('writer', config.WRITER_WORKERS, config.WRITER_METRICS_PORT_BASE);
+  const chats = autoscaler
+    ? []
+    : await spawnFleet('chat', config.CHAT_WORKERS, config.CHAT_METRICS_PORT_BASE);
   const gateway = await spawnService({
     name: 'gateway',
     ...tsEntry('services/gateway/main.ts'),
@@ -111,6 +141,7 @@ runMain(async () => {
   say(`  API       ${base}/api`);
   say(`  API docs  ${base}/docs`);
   say(`  metrics   ${base}/metrics`);
+  if (autoscaler) say(`  scaling   ${autoscaler.url}/status`);
   say('Ctrl-C stops everything.');
 
   let stopping = false;
@@ -120,8 +151,14 @@ runMain(async () => {
     say(`${signal}: stopping (the gateway first, then workers finish what they hold)`);
     await gateway.stop();
     await Promise.all(chats.map((c) => c.stop()));
-    // The emulator keeps messages in memory: let the writers empty the queue before it goes.
-    if (emulator) await drainWrites(sqs, queues.url, 30_000, say);
+    await autoscaler?.stop();
+    // The emulator keeps messages in memory: the writers empty the queue before it goes (a last
+    // writer is started if the fleet has already stopped).
+    if (emulator) {
+      const last = writers.length ? [] : await spawnFleet('writer', 1, config.WRITER_METRICS_PORT_BASE);
+      await drainWrites(sqs, queues.url, 30_000, say);
+      await Promise.all(last.map((w) => w.stop()));
+    }
     await Promise.all(writers.map((w) => w.stop()));
     await llm?.stop();
     await emulator?.close();

@@ -16,6 +16,8 @@ export const StartEnv = Type.Object({
   SQS_EMULATOR_PORT: Port(9324, 'SQS emulator port'),
   // Port for a redis-server started when none answers at REDIS_URL.
   LOCAL_REDIS_PORT: Port(6379, 'port for a locally started redis-server'),
+  // Run the worker fleets through the autoscaler (scaled on queue depth and age).
+  AUTOSCALE: Type.Boolean({ default: true }),
   // Worker processes per fleet when the autoscaler is off.
   CHAT_WORKERS: Type.Integer({ minimum: 0, maximum: 64, default: 1 }),
   WRITER_WORKERS: Type.Integer({ minimum: 0, maximum: 16, default: 1 }),

@@ -78,6 +78,9 @@ export function createProcessLauncher(deps: {
       cwd: repoRoot,
       env: { ...env, [SUPERVISED_ENV]: '1' },
       stdio: ['pipe', 'pipe', 'pipe'],
+      // Its own process group: a Ctrl-C reaches only the supervisor, which retires workers in
+      // order; a worker still exits when the supervisor dies (its stdin closes).
+      detached: true,
     });
     const tail: string[] = [];
     const onLine = (line: string) => {
