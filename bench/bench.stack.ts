@@ -23,6 +23,8 @@ export async function startBenchStack(env: Record<string, string> = {}) {
       AIRA_DATA_DIR: mkdtempSync(join(tmpdir(), 'aira-bench-')),
       SQS_WRITES_QUEUE_NAME: `aira-writes-bench-${randomBytes(3).toString('hex')}.fifo`,
       LOG_LEVEL: 'warn',
+      // Fixed worker counts: a benchmark measures the path, not the autoscaler (which has its own).
+      AUTOSCALE: 'false',
       RATE_LIMIT_AUTH_PER_MIN: '1000000',
       RATE_LIMIT_CHAT_PER_MIN: '1000000',
       ...env,
