@@ -1,4 +1,4 @@
-import type { ChainableCommander, Redis } from 'ioredis';
+import type { ChainableCommander } from 'ioredis';
 import type { ReplyStatus, Usage } from '../jobs/writes.messages';
 import type { RedisKeys } from '../redis/keys';
 
@@ -34,19 +34,6 @@ export function pushTurn(
     .ltrim(list, -policy.max, -1)
     .expire(list, policy.ttlSeconds)
     .expire(keys.turnsComplete(conversationId), policy.ttlSeconds);
-}
-
-export async function readTurns(
-  redis: Redis,
-  keys: RedisKeys,
-  conversationId: string,
-): Promise<{ turns: Turn[]; complete: boolean }> {
-  const [[, list], [, complete]] = (await redis
-    .multi()
-    .lrange(keys.turns(conversationId), 0, -1)
-    .exists(keys.turnsComplete(conversationId))
-    .exec()) as [[null, string[]], [null, number]];
-  return { turns: list.map((t) => JSON.parse(t) as Turn), complete: complete === 1 };
 }
 
 /**

@@ -1,22 +1,20 @@
-import type { Redis } from 'ioredis';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import type { Db } from '../../shared/db/database';
 import { recentMessages } from '../../shared/db/messages.repository';
 import type { ChatJob } from '../../shared/jobs/chat.job';
 import { systemPrompt } from '../../shared/personas/persona';
 import { personaById } from '../../shared/personas/personas';
-import type { RedisKeys } from '../../shared/redis/keys';
-import { readTurns, type Turn } from '../../shared/replies/turns';
+import type { Turn } from '../../shared/replies/turns';
 
 /**
- * The prompt for a reply: the persona's system prompt and the conversation's recent turns, from
- * Redis at once, or from the database (merged with Redis) when Redis does not hold them all.
+ * The prompt for a reply: the persona's system prompt and the conversation's recent turns (read
+ * from Redis by the caller), or from the database merged with them when Redis does not hold them all.
  */
 export async function buildPrompt(
-  deps: { redis: Redis; keys: RedisKeys; db: Db; maxTurns: number },
+  deps: { db: Db; maxTurns: number },
   job: ChatJob,
+  cached: { turns: Turn[]; complete: boolean },
 ): Promise<{ messages: ChatCompletionMessageParam[]; source: 'redis' | 'database' }> {
-  const cached = await readTurns(deps.redis, deps.keys, job.conversationId);
   let turns = cached.turns;
   let source: 'redis' | 'database' = 'redis';
   if (!cached.complete) {

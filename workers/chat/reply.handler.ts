@@ -8,7 +8,7 @@ import type { Usage } from '../../shared/jobs/writes.messages';
 import type { RedisKeys } from '../../shared/redis/keys';
 import { appendEvent, decodeEntry, finalEvents, type StoredEvent } from '../../shared/replies/reply.events';
 import { finalizeReply, type ReplyEnd, resendFinishedTurn } from '../../shared/replies/reply.finalizer';
-import type { TurnsPolicy } from '../../shared/replies/turns';
+import type { Turn, TurnsPolicy } from '../../shared/replies/turns';
 import type { WritesProducer } from '../../shared/sqs/writes.producer';
 import type { Logger } from '../../shared/telemetry/logger';
 import { CancelledError, type CancelRegistry } from './cancel.registry';
@@ -40,8 +40,7 @@ export class HandBackError extends Error {
 }
 
 /** What an earlier attempt left in the reply stream: the text a client holds, and the final event if any. */
-async function readStream(redis: Redis, key: string): Promise<{ text: string; final?: StoredEvent }> {
-  const entries = (await redis.xrange(key, '-', '+')) as [string, string[]][];
+function earlierAttempt(entries: [string, string[]][]): { text: string; final?: StoredEvent } {
   let text = '';
   for (const entry of entries) {
     const event = decodeEntry(entry);
@@ -76,15 +75,24 @@ export function createReplyHandler(deps: ReplyHandlerDeps) {
     const data = job.data;
     const startedAt = Date.now();
     const eventsKey = keys.replyEvents(data.replyId);
-    const earlier = await readStream(redis, eventsKey);
+    // Registered before the cancel flag is read, so a cancel published in between is not missed.
+    const controller = deps.cancels.register(data.replyId);
+    // Everything the reply needs from Redis before the LLM call, in one round trip.
+    const [[, entries], [, cancelled], [, turnList], [, complete]] = (await redis
+      .multi()
+      .xrange(eventsKey, '-', '+')
+      .exists(keys.replyCancel(data.replyId))
+      .lrange(keys.turns(data.conversationId), 0, -1)
+      .exists(keys.turnsComplete(data.conversationId))
+      .exec()) as [[null, [string, string[]][]], [null, number], [null, string[]], [null, number]];
+    const earlier = earlierAttempt(entries);
     if (earlier.final) {
+      deps.cancels.release(data.replyId);
       const status = (await resendFinishedTurn(finalizer, data)) ?? 'complete';
       log.info({ replyId: data.replyId, status }, 'reply already ended; write re-sent');
       return status;
     }
-    // Registered before the cancel flag is read, so a cancel published in between is not missed.
-    const controller = deps.cancels.register(data.replyId);
-    if (await redis.exists(keys.replyCancel(data.replyId))) {
+    if (cancelled) {
       deps.cancels.release(data.replyId);
       await finalizeReply(finalizer, data, {
         status: 'cancelled',
@@ -95,8 +103,12 @@ export function createReplyHandler(deps: ReplyHandlerDeps) {
       metrics.jobs.inc({ queue: 'chat', outcome: 'cancelled' });
       return 'cancelled';
     }
+
     const attempt = job.attemptsStarted || job.attemptsMade + 1;
-    await redis.hset(keys.reply(data.replyId), 'status', 'streaming', 'attempt', attempt);
+    // Not awaited: commands on one connection run in order, so it lands before the first token.
+    redis.hset(keys.reply(data.replyId), 'status', 'streaming', 'attempt', attempt).catch((error) => {
+      log.warn({ err: error, replyId: data.replyId }, 'could not mark the reply as streaming');
+    });
     const continuation = createContinuation(earlier.text);
     const batcher = createTokenBatcher({
       intervalMs: deps.batchMs,
@@ -108,7 +120,10 @@ export function createReplyHandler(deps: ReplyHandlerDeps) {
     let lastTokenAt = 0;
     let llmStartedAt = 0;
     try {
-      const prompt = await buildPrompt({ redis, keys, db: deps.db, maxTurns: deps.turns.max }, data);
+      const prompt = await buildPrompt({ db: deps.db, maxTurns: deps.turns.max }, data, {
+        turns: turnList.map((t) => JSON.parse(t) as Turn),
+        complete: complete === 1,
+      });
       llmStartedAt = Date.now();
       const stream = await deps.openai.chat.completions.create(
         {
