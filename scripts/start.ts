@@ -83,6 +83,9 @@ runMain(async () => {
     ...openai,
     REDIS_URL: redis.url,
     SQS_ENDPOINT: sqsEndpoint,
+    // The emulator may hold a long poll until it expires even when a message arrives; short
+    // polls keep local writes prompt.
+    WRITER_WAIT_SECONDS: process.env.WRITER_WAIT_SECONDS ?? (emulator ? '1' : undefined),
   };
   const sqs = createSqs({ SQS_ENDPOINT: sqsEndpoint, AWS_REGION: config.AWS_REGION });
   const queues = await resolveWritesQueues(sqs, { ...config, SQS_ENDPOINT: sqsEndpoint });
