@@ -93,6 +93,8 @@ export async function queueTaxBench(opts: { concurrency?: number; rounds?: numbe
       '|---|---|---|---|---|---|',
       ...lines,
       '',
+      'Why the burst costs so much here: the direct call is one request to one process, while the whole path runs a POST and an SSE request through the gateway, a BullMQ job through the chat worker and the LLM call, with the gateway, the worker, the writer, the simulator and the benchmark client all sharing 2 cores; a burst of 100 is CPU-bound, so requests queue behind each other in every process. One at a time, the path costs two HTTP round trips and about six Redis round trips on top of the LLM call.',
+      '',
       `Target: tax p50 ≤ 3 ms, p99 ≤ 15 ms at ${concurrency} concurrent. Reached: p50 ${tax50 <= 3 ? 'met' : `missed by ${ms(tax50 - 3)}`}, p99 ${tax99 <= 15 ? 'met' : `missed by ${ms(tax99 - 15)}`}; one at a time the tax is ${ms(single50)} at p50.`,
     ].join('\n');
     console.log(body);
