@@ -35,6 +35,9 @@ export async function startBenchStack(env: Record<string, string> = {}) {
   return {
     baseUrl: `http://127.0.0.1:${port}`,
     llmBaseUrl: `http://127.0.0.1:${llmPort}/v1`,
+    /** /metrics of the first chat and writer worker (fixed counts: AUTOSCALE is off). */
+    chatMetricsUrl: `http://127.0.0.1:${port + 3000}/metrics`,
+    writerMetricsUrl: `http://127.0.0.1:${port + 3100}/metrics`,
     async stop() {
       stack.kill('SIGTERM');
       await stack.exited;
