@@ -1,4 +1,5 @@
 import pino, { type Logger } from 'pino';
+import { activeTraceIds } from './trace.context';
 
 export type { Logger };
 
@@ -16,7 +17,15 @@ const redact = [
   '*.apiKey',
 ];
 
-/** One JSON logger per process; `service` names the process in every line. */
+/**
+ * One JSON logger per process; `service` names the process in every line, and a line written
+ * inside a trace carries its `trace_id` and `span_id`.
+ */
 export function createLogger(service: string, level = 'info'): Logger {
-  return pino({ level, base: { service }, redact: { paths: redact, censor: '[redacted]' } });
+  return pino({
+    level,
+    base: { service },
+    redact: { paths: redact, censor: '[redacted]' },
+    mixin: () => activeTraceIds() ?? {},
+  });
 }

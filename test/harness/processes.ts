@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
+import { tsEntry } from '../../scripts/start/service.process';
 
 export const repoRoot = resolve(import.meta.dirname, '../..');
 
@@ -12,8 +13,8 @@ export interface ChildHandle {
 }
 
 /**
- * Runs one of Aira's entry points as a child process (TypeScript through tsx) and resolves once a
- * line of its output matches `ready`.
+ * Runs one of Aira's entry points as a child process (TypeScript through tsx, tracing preloaded
+ * as in production) and resolves once a line of its output matches `ready`.
  */
 export async function spawnEntry(
   entry: string,
@@ -21,7 +22,8 @@ export async function spawnEntry(
   ready: RegExp,
   timeoutMs = 30_000,
 ): Promise<ChildHandle> {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+  const { command, args } = tsEntry(entry);
+  const child = spawn(command, args, {
     cwd: repoRoot,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
