@@ -21,11 +21,12 @@ const redact = [
  * One JSON logger per process; `service` names the process in every line, and a line written
  * inside a trace carries its `trace_id` and `span_id`.
  */
-export function createLogger(service: string, level = 'info'): Logger {
-  return pino({
+export function createLogger(service: string, level = 'info', destination?: pino.DestinationStream): Logger {
+  const options = {
     level,
     base: { service },
     redact: { paths: redact, censor: '[redacted]' },
     mixin: () => activeTraceIds() ?? {},
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }

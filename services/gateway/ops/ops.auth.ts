@@ -1,6 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { HttpError } from '../plugins/errors';
 
 /** The realm a browser shows when it asks for the operator token (Bull Board's page). */
 const realm = 'Aira operators';
@@ -26,15 +25,18 @@ export function opsTokenOf(request: FastifyRequest): string | undefined {
 /** Compares digests, so neither the time taken nor a length mismatch says how much was right. */
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
-/** An onRequest hook that admits only requests carrying the operator token; others get 401. */
+/**
+ * An onRequest hook that admits only requests carrying the operator token; others get 401. It
+ * answers itself rather than throwing, because Bull Board installs its own error handler.
+ */
 export function createOpsGuard(opsToken: string) {
   const expected = digest(opsToken);
-  return async function requireOperator(request: FastifyRequest, _reply: FastifyReply) {
+  return async function requireOperator(request: FastifyRequest, reply: FastifyReply) {
     const given = opsTokenOf(request);
-    if (given === undefined || !timingSafeEqual(digest(given), expected)) {
-      throw new HttpError(401, 'unauthorized', 'Operator token required.', {
-        'www-authenticate': `Basic realm="${realm}", charset="UTF-8"`,
-      });
-    }
+    if (given !== undefined && timingSafeEqual(digest(given), expected)) return;
+    return reply
+      .code(401)
+      .header('www-authenticate', `Basic realm="${realm}", charset="UTF-8"`)
+      .send({ error: { code: 'unauthorized', message: 'Operator token required.' } });
   };
 }
