@@ -45,6 +45,7 @@ export async function startGateway(config: GatewayConfig) {
         prefix: config.AIRA_PREFIX,
         sqs,
         writes: queues,
+        // An SQS_ENDPOINT is the local emulator (npm start, tests); AWS runs without one.
         sqsEmulator: Boolean(config.SQS_ENDPOINT),
       }),
     ),
