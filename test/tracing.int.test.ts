@@ -38,11 +38,19 @@ describe('one chat message is one trace', () => {
     const inTrace = () => receiver.spans.filter((s) => s.traceId === traceId);
     const batchLinked = () =>
       receiver.spans.find((s) => s.name === 'writer.batch' && s.links.some((l) => l.traceId === traceId));
-    // The writer's batch is the last hop; the chat worker's SQS send is the last span in the trace.
+    // Spans arrive as each process exports them: wait for the writer's batch (the last hop) and
+    // for every span's parent (the job span ends after its children).
+    const connected = (spans: ReceivedSpan[]) => {
+      const ids = new Set(spans.map((s) => s.spanId));
+      return spans.every((s) => !s.parentSpanId || ids.has(s.parentSpanId));
+    };
     await eventually(
       async () => ({ batch: batchLinked(), spans: inTrace() }),
       ({ batch, spans }) =>
-        batch !== undefined && spans.some((s) => s.service === 'chat-worker' && s.kind === PRODUCER),
+        batch !== undefined &&
+        connected(spans) &&
+        spans.some((s) => s.service === 'chat-worker' && s.kind === CONSUMER) &&
+        spans.some((s) => s.service === 'chat-worker' && s.kind === PRODUCER),
       20_000,
     );
     const spans = inTrace();
