@@ -107,7 +107,10 @@ describe('one chat message is one trace', () => {
   });
 
   it('puts the trace id on responses and as exemplars on the latency histogram', async () => {
-    const res = await fetch(`${stack.baseUrl}/api/survey`);
+    // Any route will do; this one answers 401 without a session.
+    const res = await fetch(`${stack.baseUrl}/api/me`);
+    expect(res.status).toBe(401);
+    await res.arrayBuffer();
     const traceId = res.headers.get('x-trace-id');
     expect(traceId).toMatch(/^[0-9a-f]{32}$/);
     await eventually(

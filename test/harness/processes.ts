@@ -33,10 +33,11 @@ export async function spawnEntry(
     child.on('exit', (code, signal) => done(signal ?? code));
   });
   await new Promise<void>((ok, fail) => {
-    const timer = setTimeout(
-      () => fail(new Error(`${entry} not ready in ${timeoutMs} ms:\n${output}`)),
-      timeoutMs,
-    );
+    const timer = setTimeout(() => {
+      // Not left running behind a failed test.
+      child.kill('SIGKILL');
+      fail(new Error(`${entry} not ready in ${timeoutMs} ms:\n${output}`));
+    }, timeoutMs);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       if (ready.test(output)) {
