@@ -44,4 +44,4 @@ EXPOSE 3000 9101 9102
 # Gateway: PORT and /healthz. Workers set HEALTHCHECK_PORT=$METRICS_PORT and HEALTHCHECK_PATH=/metrics.
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.HEALTHCHECK_PORT||process.env.PORT||3000)+(process.env.HEALTHCHECK_PATH||'/healthz')).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-CMD ["node", "--import", "tsx", "services/gateway/main.ts"]
+CMD ["node", "--import", "tsx", "--import", "./shared/telemetry/instrument.ts", "services/gateway/main.ts"]

@@ -71,8 +71,7 @@ export async function queueTaxBench(opts: { concurrency?: number; rounds?: numbe
     // One at a time shows the path's own cost; 100 at once adds what a 2-core machine shared by
     // the client, the gateway, a worker and the simulator does under a burst.
     const runs = [await measure(1, 50), await measure(concurrency, rounds)];
-    const row = (s: number[]) =>
-      `${s.length} | ${ms(percentile(s, 50))} | ${ms(percentile(s, 99))}`;
+    const row = (s: number[]) => `${s.length} | ${ms(percentile(s, 50))} | ${ms(percentile(s, 99))}`;
     const lines = runs.flatMap(({ width, directSamples, pathSamples }) => {
       const tax50 = percentile(pathSamples, 50) - percentile(directSamples, 50);
       const tax99 = percentile(pathSamples, 99) - percentile(directSamples, 99);

@@ -207,7 +207,8 @@ export class Services extends Construct {
   ): ecs.ContainerDefinition {
     return task.addContainer(name, {
       image: this.props.image,
-      command: ['node', '--import', 'tsx', spec.entry],
+      // The preload starts tracing (when OTEL_EXPORTER_OTLP_ENDPOINT is set) before the app loads.
+      command: ['node', '--import', 'tsx', '--import', './shared/telemetry/instrument.ts', spec.entry],
       cpu: spec.cpu,
       memoryLimitMiB: spec.memoryLimitMiB,
       environment: spec.environment,

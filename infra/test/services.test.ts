@@ -64,7 +64,14 @@ describe('services', () => {
   it('run one image with a different command each', () => {
     for (const entry of Object.values(entries)) {
       const container = containerOf(entry);
-      expect(container.Command).toEqual(['node', '--import', 'tsx', entry]);
+      expect(container.Command).toEqual([
+        'node',
+        '--import',
+        'tsx',
+        '--import',
+        './shared/telemetry/instrument.ts',
+        entry,
+      ]);
       expect(container.Image).toBe(testImage);
     }
   });

@@ -25,10 +25,14 @@ import { conversationRoutes } from './conversations/conversation.routes';
 import { createConversationStore } from './conversations/conversation.store';
 import type { GatewayConfig } from './gateway.config';
 import { ErrorBody } from './http.schemas';
+import type { FleetsReader } from './ops/fleets.reader';
 import { healthRoutes } from './ops/health.routes';
+import { opsRoutes } from './ops/ops.routes';
+import type { QueuesReader } from './ops/queues.reader';
 import { registerErrorHandling } from './plugins/errors';
 import { createGatewayMetrics, registerHttpMetrics } from './plugins/http.metrics';
 import { registerSecurity } from './plugins/security';
+import { registerTraceHeader } from './plugins/trace.header';
 import { replyRoutes } from './replies/reply.routes';
 import { createReplyService } from './replies/reply.service';
 import type { StreamHub } from './replies/stream.hub';
@@ -47,6 +51,8 @@ export interface GatewayDeps {
   chatQueue: Queue<ChatJob>;
   writes: WritesProducer;
   hub: StreamHub;
+  /** What the operator views read; the views exist only when OPS_TOKEN is set. */
+  ops: { queues: QueuesReader; fleets: FleetsReader };
 }
 
 /** The gateway: authenticates, validates, enqueues and relays. It never calls the LLM. */
@@ -65,6 +71,7 @@ export async function buildGateway(deps: GatewayDeps) {
   registerErrorHandling(app, deps.log);
   const metrics = createGatewayMetrics(deps.registry);
   registerHttpMetrics(app, metrics);
+  registerTraceHeader(app);
   await app.register(fastifyCookie);
   await registerSecurity(app, {
     redis,
@@ -148,6 +155,10 @@ export async function buildGateway(deps: GatewayDeps) {
     heartbeatMs: config.SSE_HEARTBEAT_MS,
     metrics: { open: metrics.streamsOpen, relay: metrics.hop },
   });
+
+  if (config.OPS_TOKEN) {
+    await app.register(opsRoutes, { opsToken: config.OPS_TOKEN, ...deps.ops, boardQueues: [deps.chatQueue] });
+  }
 
   const webDir = resolve(config.WEB_DIST_DIR);
   if (existsSync(webDir)) {

@@ -9,6 +9,8 @@ export const GatewayEnv = Type.Object({
   HOST: Type.String({ default: '127.0.0.1' }),
   // Operator token for /api/ops/* and /admin/queues; unset disables them.
   OPS_TOKEN: Type.Optional(Type.String({ minLength: 16, description: 'at least 16 characters' })),
+  // The local autoscaler's status page, shown in /api/ops/status when it answers.
+  AUTOSCALER_URL: Type.String({ default: 'http://127.0.0.1:3100/status', pattern: '^https?://' }),
   // Session lifetime in seconds (sliding).
   SESSION_TTL_S: Type.Integer({ minimum: 60, default: 30 * 86_400 }),
   // Longest chat message accepted, in characters.

@@ -8,10 +8,15 @@ import { assertNoEviction } from '../../shared/redis/eviction.check';
 import { redisKeys } from '../../shared/redis/keys';
 import { createSqs, resolveWritesQueues } from '../../shared/sqs/sqs.client';
 import { createWritesProducer } from '../../shared/sqs/writes.producer';
+import { bullmqTelemetry } from '../../shared/telemetry/bullmq.telemetry';
 import { createLogger } from '../../shared/telemetry/logger';
 import { createRegistry } from '../../shared/telemetry/metrics';
+import { flushTracing } from '../../shared/telemetry/tracing';
 import { buildGateway } from './app';
 import type { GatewayConfig } from './gateway.config';
+import { createFleetsReader } from './ops/fleets.reader';
+import { registerQueueMetrics } from './ops/queue.metrics';
+import { createQueuesReader, sharedReadings } from './ops/queues.reader';
 import { createStreamHub } from './replies/stream.hub';
 
 /**
@@ -29,9 +34,27 @@ export async function startGateway(config: GatewayConfig) {
   const sqs = createSqs(config);
   const queues = await resolveWritesQueues(sqs, config);
   const writes = createWritesProducer({ sqs, queueUrl: queues.url });
-  const chatQueue = new Queue<ChatJob>(catalog.chat.name, { connection: redis, prefix: config.AIRA_PREFIX });
+  const chatQueue = new Queue<ChatJob>(catalog.chat.name, {
+    connection: redis,
+    prefix: config.AIRA_PREFIX,
+    telemetry: bullmqTelemetry(config),
+  });
   const hub = createStreamHub({ reader, control: redis, log });
-  const app = await buildGateway({ config, log, registry, redis, keys, db, chatQueue, writes, hub });
+  const ops = {
+    queues: sharedReadings(
+      createQueuesReader({
+        redis,
+        prefix: config.AIRA_PREFIX,
+        sqs,
+        writes: queues,
+        // An SQS_ENDPOINT is the local emulator (npm start, tests); AWS runs without one.
+        sqsEmulator: Boolean(config.SQS_ENDPOINT),
+      }),
+    ),
+    fleets: createFleetsReader({ url: config.AUTOSCALER_URL }),
+  };
+  registerQueueMetrics({ registry, queues: ops.queues, log });
+  const app = await buildGateway({ config, log, registry, redis, keys, db, chatQueue, writes, hub, ops });
   const address = await app.listen({ port: config.PORT, host: config.HOST });
   const port = Number(new URL(address).port);
   log.info({ url: address }, 'gateway ready');
@@ -60,6 +83,7 @@ export async function startGateway(config: GatewayConfig) {
     once(() => db.destroy()),
   );
   shutdown.add('sqs', () => sqs.destroy());
+  shutdown.add('telemetry', flushTracing);
   return {
     app,
     url: `http://${config.HOST}:${port}`,

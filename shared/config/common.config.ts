@@ -27,6 +27,9 @@ export const commonEnv = {
   SQS_WRITES_DLQ_URL: Type.Optional(Type.String()),
   // Queue names, overridable so tests and parallel stacks never share a queue.
   SQS_WRITES_QUEUE_NAME: Type.String({ default: 'aira-writes.fifo', pattern: '\\.fifo$' }),
+  // OTLP/HTTP collector for traces (e.g. http://127.0.0.1:4318); unset turns tracing off. Read by
+  // the preload shared/telemetry/instrument.ts, and here so BullMQ carries trace context only then.
+  OTEL_EXPORTER_OTLP_ENDPOINT: Type.Optional(Type.String({ pattern: '^https?://' })),
   LOG_LEVEL: Type.Union(
     [
       Type.Literal('fatal'),

@@ -1,4 +1,5 @@
 import { SendMessageBatchCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { context, propagation } from '@opentelemetry/api';
 import { assertWriteMessage } from '../jobs/catalog';
 import type { WriteMessage } from '../jobs/writes.messages';
 
@@ -31,14 +32,17 @@ export interface WritesProducer {
 export function createWritesProducer(deps: { sqs: SQSClient; queueUrl: string }): WritesProducer {
   const toEntry = (message: WriteMessage, attributes?: WriteAttributes) => {
     assertWriteMessage(message);
+    // Every write carries the sender's trace context (W3C traceparent/tracestate), so the writer's
+    // batch span can link to the request or reply that caused it. Nothing is added with tracing off.
+    const carried: WriteAttributes = {};
+    propagation.inject(context.active(), carried);
+    const entries = Object.entries({ ...carried, ...attributes });
     return {
       MessageBody: JSON.stringify(message),
       MessageGroupId: message.userId,
       MessageDeduplicationId: dedupeIdOf(message),
-      MessageAttributes: attributes
-        ? Object.fromEntries(
-            Object.entries(attributes).map(([k, v]) => [k, { DataType: 'String', StringValue: v }]),
-          )
+      MessageAttributes: entries.length
+        ? Object.fromEntries(entries.map(([k, v]) => [k, { DataType: 'String', StringValue: v }]))
         : undefined,
     };
   };

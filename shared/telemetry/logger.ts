@@ -1,4 +1,5 @@
 import pino, { type Logger } from 'pino';
+import { activeTraceIds } from './trace.context';
 
 export type { Logger };
 
@@ -16,7 +17,16 @@ const redact = [
   '*.apiKey',
 ];
 
-/** One JSON logger per process; `service` names the process in every line. */
-export function createLogger(service: string, level = 'info'): Logger {
-  return pino({ level, base: { service }, redact: { paths: redact, censor: '[redacted]' } });
+/**
+ * One JSON logger per process; `service` names the process in every line, and a line written
+ * inside a trace carries its `trace_id` and `span_id`.
+ */
+export function createLogger(service: string, level = 'info', destination?: pino.DestinationStream): Logger {
+  const options = {
+    level,
+    base: { service },
+    redact: { paths: redact, censor: '[redacted]' },
+    mixin: () => activeTraceIds() ?? {},
+  };
+  return destination ? pino(options, destination) : pino(options);
 }

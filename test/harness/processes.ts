@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
+import { tsEntry } from '../../scripts/start/service.process';
 
 export const repoRoot = resolve(import.meta.dirname, '../..');
 
@@ -12,8 +13,8 @@ export interface ChildHandle {
 }
 
 /**
- * Runs one of Aira's entry points as a child process (TypeScript through tsx) and resolves once a
- * line of its output matches `ready`.
+ * Runs one of Aira's entry points as a child process (TypeScript through tsx, tracing preloaded
+ * as in production) and resolves once a line of its output matches `ready`.
  */
 export async function spawnEntry(
   entry: string,
@@ -22,7 +23,8 @@ export async function spawnEntry(
   timeoutMs = 30_000,
   args: string[] = [],
 ): Promise<ChildHandle> {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
+  const launch = tsEntry(entry);
+  const child = spawn(launch.command, [...launch.args, ...args], {
     cwd: repoRoot,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -32,10 +34,11 @@ export async function spawnEntry(
     child.on('exit', (code, signal) => done(signal ?? code));
   });
   await new Promise<void>((ok, fail) => {
-    const timer = setTimeout(
-      () => fail(new Error(`${entry} not ready in ${timeoutMs} ms:\n${output}`)),
-      timeoutMs,
-    );
+    const timer = setTimeout(() => {
+      // Not left running behind a failed test.
+      child.kill('SIGKILL');
+      fail(new Error(`${entry} not ready in ${timeoutMs} ms:\n${output}`));
+    }, timeoutMs);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       if (ready.test(output)) {

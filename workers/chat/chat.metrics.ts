@@ -21,6 +21,8 @@ export function createChatMetrics(registry: Registry) {
       name: 'aira_reply_ttft_seconds',
       help: 'Enqueue to first token appended to the reply stream',
       buckets: latencyBuckets,
+      // Observed with the reply's trace id (observeTraced), so a slow bucket leads to a trace.
+      enableExemplars: true,
       registers: [registry],
     }),
     interToken: new Histogram({
@@ -40,6 +42,7 @@ export function createChatMetrics(registry: Registry) {
       help: 'Per-hop time of a reply',
       labelNames: ['hop'] as const,
       buckets: latencyBuckets,
+      enableExemplars: true,
       registers: [registry],
     }),
     llmRequests: new Counter({

@@ -9,9 +9,11 @@ import { assertNoEviction } from '../../shared/redis/eviction.check';
 import { redisKeys } from '../../shared/redis/keys';
 import { createSqs, resolveWritesQueues } from '../../shared/sqs/sqs.client';
 import { createWritesProducer } from '../../shared/sqs/writes.producer';
+import { bullmqTelemetry } from '../../shared/telemetry/bullmq.telemetry';
 import { createLogger } from '../../shared/telemetry/logger';
 import { createRegistry } from '../../shared/telemetry/metrics';
 import { startMetricsServer } from '../../shared/telemetry/metrics.server';
+import { flushTracing } from '../../shared/telemetry/tracing';
 import { createCancelRegistry } from './cancel.registry';
 import type { ChatWorkerConfig } from './chat.config';
 import { createChatMetrics } from './chat.metrics';
@@ -72,6 +74,8 @@ export async function startChatWorker(config: ChatWorkerConfig, opts: { drainMs?
     // A worker killed mid-reply leaves its job stalled; another worker takes it up (twice at most).
     maxStalledCount: 2,
     autorun: false,
+    // The job's `process` span continues the trace of the request that enqueued it.
+    telemetry: bullmqTelemetry(config),
   });
   worker.on('error', (error) => log.error({ err: error }, 'worker error'));
   worker.on('failed', (job, error) => log.warn({ replyId: job?.id, err: error.message }, 'job failed'));
@@ -103,5 +107,6 @@ export async function startChatWorker(config: ChatWorkerConfig, opts: { drainMs?
     once(() => db.destroy()),
   );
   shutdown.add('sqs', () => sqs.destroy());
+  shutdown.add('telemetry', flushTracing);
   return { worker, metricsPort: server.port, shutdown, stop: () => shutdown.shutdown('stop') };
 }

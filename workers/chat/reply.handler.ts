@@ -11,8 +11,10 @@ import { finalizeReply, type ReplyEnd, resendFinishedTurn } from '../../shared/r
 import type { Turn, TurnsPolicy } from '../../shared/replies/turns';
 import type { WritesProducer } from '../../shared/sqs/writes.producer';
 import type { Logger } from '../../shared/telemetry/logger';
+import { observeTraced } from '../../shared/telemetry/trace.context';
 import { CancelledError, type CancelRegistry } from './cancel.registry';
 import type { ChatMetrics } from './chat.metrics';
+import { type LlmSpan, startLlmSpan } from './llm.span';
 import { buildPrompt } from './prompt.builder';
 import { createContinuation } from './stream.continuation';
 import { createTokenBatcher } from './token.batcher';
@@ -119,21 +121,25 @@ export function createReplyHandler(deps: ReplyHandlerDeps) {
     let firstTokenAt = 0;
     let lastTokenAt = 0;
     let llmStartedAt = 0;
+    let llm: LlmSpan | undefined;
     try {
       const prompt = await buildPrompt({ db: deps.db, maxTurns: deps.turns.max }, data, {
         turns: turnList.map((t) => JSON.parse(t) as Turn),
         complete: complete === 1,
       });
       llmStartedAt = Date.now();
-      const stream = await deps.openai.chat.completions.create(
-        {
-          model: deps.model,
-          messages: prompt.messages,
-          stream: true,
-          stream_options: { include_usage: true },
-          max_tokens: deps.maxTokens,
-        },
-        { signal: controller.signal, timeout: deps.llmTimeoutMs, maxRetries: 0 },
+      llm = startLlmSpan(deps.model);
+      const stream = await llm.run(() =>
+        deps.openai.chat.completions.create(
+          {
+            model: deps.model,
+            messages: prompt.messages,
+            stream: true,
+            stream_options: { include_usage: true },
+            max_tokens: deps.maxTokens,
+          },
+          { signal: controller.signal, timeout: deps.llmTimeoutMs, maxRetries: 0 },
+        ),
       );
       for await (const chunk of stream) {
         const choice = chunk.choices[0];
@@ -142,7 +148,8 @@ export function createReplyHandler(deps: ReplyHandlerDeps) {
           const now = Date.now();
           if (!firstTokenAt) {
             firstTokenAt = now;
-            metrics.ttft.observe((now - data.enqueuedAt) / 1000);
+            observeTraced(metrics.ttft, (now - data.enqueuedAt) / 1000);
+            llm.firstToken(now - llmStartedAt);
           } else {
             metrics.interToken.observe((now - lastTokenAt) / 1000);
           }
@@ -164,6 +171,7 @@ export function createReplyHandler(deps: ReplyHandlerDeps) {
       }
       // The openai client ends an aborted stream quietly instead of throwing.
       if (controller.signal.aborted) throw controller.signal.reason;
+      llm.end('ok', { usage, finishReason });
       await batcher.drain();
       if (continuation.needsResetAtEnd) {
         await appendEvent(redis, eventsKey, { type: 'reset', data: { attempt } });
@@ -176,9 +184,9 @@ export function createReplyHandler(deps: ReplyHandlerDeps) {
         llmFirstTokenMs: firstTokenAt ? firstTokenAt - llmStartedAt : 0,
         totalMs: endedAt - data.enqueuedAt,
       };
-      metrics.hop.observe({ hop: 'queue_wait' }, timings.queueWaitMs / 1000);
-      metrics.hop.observe({ hop: 'pickup' }, timings.pickupMs / 1000);
-      metrics.hop.observe({ hop: 'llm_first_token' }, timings.llmFirstTokenMs / 1000);
+      observeTraced(metrics.hop, timings.queueWaitMs / 1000, { hop: 'queue_wait' });
+      observeTraced(metrics.hop, timings.pickupMs / 1000, { hop: 'pickup' });
+      observeTraced(metrics.hop, timings.llmFirstTokenMs / 1000, { hop: 'llm_first_token' });
       if (usage && firstTokenAt && lastTokenAt > firstTokenAt) {
         metrics.tokensPerSecond.observe(usage.completionTokens / ((lastTokenAt - firstTokenAt) / 1000));
       }
@@ -195,7 +203,9 @@ export function createReplyHandler(deps: ReplyHandlerDeps) {
       return 'complete';
     } catch (error) {
       const reason = controller.signal.reason;
-      if (controller.signal.aborted && reason instanceof CancelledError) {
+      const cancelled = controller.signal.aborted && reason instanceof CancelledError;
+      llm?.end(cancelled ? 'cancelled' : 'error', { usage, finishReason, error });
+      if (cancelled) {
         await batcher.drain().catch(() => undefined);
         await finalizeReply(finalizer, data, {
           status: 'cancelled',

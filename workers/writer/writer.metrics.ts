@@ -13,6 +13,8 @@ export function createWriterMetrics(registry: Registry) {
       name: 'aira_writer_batch_duration_seconds',
       help: 'Time to write one batch',
       buckets: latencyBuckets,
+      // Observed inside the batch's span, whose trace links to the messages' traces.
+      enableExemplars: true,
       registers: [registry],
     }),
     messages: new Counter({

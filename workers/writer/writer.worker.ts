@@ -7,9 +7,11 @@ import { createSqs, resolveWritesQueues } from '../../shared/sqs/sqs.client';
 import { createLogger } from '../../shared/telemetry/logger';
 import { createRegistry } from '../../shared/telemetry/metrics';
 import { startMetricsServer } from '../../shared/telemetry/metrics.server';
+import { flushTracing } from '../../shared/telemetry/tracing';
 import type { WriterWorkerConfig } from './writer.config';
 import { createWriterMetrics } from './writer.metrics';
 import { createWritesHandler } from './writes.handler';
+import { traceBatches } from './writes.tracing';
 
 /**
  * Starts a writer worker: an SQS consumer of the FIFO `writes` queue (long polling, batches of up
@@ -44,7 +46,7 @@ export async function startWriterWorker(config: WriterWorkerConfig) {
     heartbeatInterval: Math.max(1, Math.floor(config.WRITER_VISIBILITY_S / 3)),
     messageSystemAttributeNames: ['MessageGroupId', 'ApproximateReceiveCount'],
     messageAttributeNames: ['All'],
-    handleMessageBatch: handleBatch,
+    handleMessageBatch: traceBatches(queues.name, handleBatch),
     // One batch at a time per consumer keeps each FIFO group in order; scale out with more workers.
     suppressFifoWarning: true,
     // stop() waits for the batch in hand before reporting stopped.
@@ -75,5 +77,6 @@ export async function startWriterWorker(config: WriterWorkerConfig) {
     once(() => db.destroy()),
   );
   shutdown.add('sqs', () => sqs.destroy());
+  shutdown.add('telemetry', flushTracing);
   return { consumer, queues, metricsPort: server.port, shutdown, stop: () => shutdown.shutdown('stop') };
 }

@@ -1,13 +1,15 @@
 import { type Message, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Redis } from 'ioredis';
-import type { Db } from '../../shared/db/database';
+import { type Db, dialectOf } from '../../shared/db/database';
 import { assertWriteMessage } from '../../shared/jobs/catalog';
 import type { WriteKind, WriteMessage, WriteOf } from '../../shared/jobs/writes.messages';
 import type { RedisKeys } from '../../shared/redis/keys';
 import type { Logger } from '../../shared/telemetry/logger';
+import { observeTraced } from '../../shared/telemetry/trace.context';
 import { isDataError } from './db.errors';
 import type { WriterMetrics } from './writer.metrics';
 import { afterCommit, appliers, applyOrder } from './writes.appliers';
+import { inSpan } from './writes.tracing';
 
 export interface WritesHandlerDeps {
   db: Db;
@@ -62,16 +64,19 @@ export function createWritesHandler(deps: WritesHandlerDeps) {
       list.push(write);
       byKind.set(write.kind, list);
     }
-    await deps.db.transaction().execute(async (tx) => {
-      for (const kind of applyOrder) {
-        const messages = byKind.get(kind);
-        if (!messages) continue;
-        const apply = appliers[kind] as (db: Db, m: WriteMessage[]) => Promise<number>;
-        const written = await apply(tx, messages);
-        metrics.messages.inc({ kind, outcome: 'written' }, written > 0 ? messages.length : 0);
-        metrics.messages.inc({ kind, outcome: 'duplicate' }, written > 0 ? 0 : messages.length);
-      }
-    });
+    const spanAttributes = { 'db.system.name': dialectOf(deps.db), 'aira.writer.messages': batch.length };
+    await inSpan('writer.transaction', spanAttributes, () =>
+      deps.db.transaction().execute(async (tx) => {
+        for (const kind of applyOrder) {
+          const messages = byKind.get(kind);
+          if (!messages) continue;
+          const apply = appliers[kind] as (db: Db, m: WriteMessage[]) => Promise<number>;
+          const written = await apply(tx, messages);
+          metrics.messages.inc({ kind, outcome: 'written' }, written > 0 ? messages.length : 0);
+          metrics.messages.inc({ kind, outcome: 'duplicate' }, written > 0 ? 0 : messages.length);
+        }
+      }),
+    );
     const tx = deps.redis.multi();
     for (const { write } of batch) {
       const effect = afterCommit[write.kind] as
@@ -139,7 +144,7 @@ export function createWritesHandler(deps: WritesHandlerDeps) {
         }
       }
     }
-    metrics.batchDuration.observe((performance.now() - started) / 1000);
+    observeTraced(metrics.batchDuration, (performance.now() - started) / 1000);
     return done;
   };
 }

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { latencyBuckets } from '../../../shared/telemetry/metrics';
+import { observeTraced } from '../../../shared/telemetry/trace.context';
 
 /** Request rate, errors and latency per route, and the gateway's stream gauges. */
 export function createGatewayMetrics(registry: Registry) {
@@ -16,6 +17,8 @@ export function createGatewayMetrics(registry: Registry) {
       help: 'Gateway request latency',
       labelNames: ['method', 'route', 'status'] as const,
       buckets: latencyBuckets,
+      // Each bucket keeps the trace id of a request that landed in it.
+      enableExemplars: true,
       registers: [registry],
     }),
     streamsOpen: new Gauge({
@@ -40,6 +43,6 @@ export function registerHttpMetrics(app: FastifyInstance, metrics: GatewayMetric
     const route = request.routeOptions.url ?? 'unmatched';
     const labels = { method: request.method, route, status: String(reply.statusCode) };
     metrics.requests.inc(labels);
-    metrics.duration.observe(labels, reply.elapsedTime / 1000);
+    observeTraced(metrics.duration, reply.elapsedTime / 1000, labels);
   });
 }

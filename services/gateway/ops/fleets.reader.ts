@@ -1,0 +1,28 @@
+/** What the autoscaler says about its fleets, or that it could not be asked. */
+export type FleetsReading =
+  | { autoscaler: 'ok'; fleets: unknown[] }
+  | { autoscaler: 'unreachable'; fleets: []; reason: string };
+
+/**
+ * Reads the local autoscaler's status page. Its fleets are passed through as it reports them; an
+ * autoscaler that is not running (in AWS the fleets are ECS services) is not an error.
+ */
+export function createFleetsReader(deps: { url: string; timeoutMs?: number }) {
+  return {
+    async read(): Promise<FleetsReading> {
+      try {
+        const res = await fetch(deps.url, { signal: AbortSignal.timeout(deps.timeoutMs ?? 1000) });
+        if (!res.ok) return { autoscaler: 'unreachable', fleets: [], reason: `HTTP ${res.status}` };
+        const body = (await res.json()) as unknown;
+        const fleets = Array.isArray(body) ? body : (body as { fleets?: unknown })?.fleets;
+        if (!Array.isArray(fleets))
+          return { autoscaler: 'unreachable', fleets: [], reason: 'no fleets in reply' };
+        return { autoscaler: 'ok', fleets };
+      } catch (error) {
+        return { autoscaler: 'unreachable', fleets: [], reason: (error as Error).message };
+      }
+    },
+  };
+}
+
+export type FleetsReader = ReturnType<typeof createFleetsReader>;
