@@ -47,3 +47,20 @@ export function percentile(values: number[], p: number): number {
 }
 
 export const ms = (v: number) => `${v.toFixed(1)} ms`;
+
+/** The 1-minute load average of the machine, as `/proc/loadavg` gives it (others share the box). */
+export function loadAverage(): number {
+  try {
+    return Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]);
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** The median of paired ratios a[i] / b[i]: one noisy round moves it less than a ratio of means. */
+export function medianRatio(a: number[], b: number[]): number {
+  return percentile(
+    a.map((v, i) => v / b[i]!),
+    50,
+  );
+}
