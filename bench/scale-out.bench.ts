@@ -154,7 +154,7 @@ export async function scaleOutBench(opts: { jobs?: number; maxWorkers?: number }
       `| the first job finished by a worker not running at the surge | ${show(at.firstNewJob)} |`,
       `| the backlog drained (nothing waiting or active) | ${show(at.drained)} |`,
       '',
-      `Chat workers running at most: ${peak}; failed jobs: ${failed.failed ?? 0}. A promoted standby counts as a new worker: that is what the standby is for.`,
+      `Chat workers running at most: ${peak}; failed jobs: ${failed.failed ?? 0}. A promoted standby counts as a new worker: that is what the standby is for. The first finish includes the job itself (at least about 0.8 s of simulated reply), and the drain time is bound by the 2 shared cores as much as by the worker count.`,
     ].join('\n');
     console.log(body);
     writeSection('scale-out', 'Scale-out after a surge', 'npm run bench -- scale-out', body);
