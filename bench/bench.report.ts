@@ -1,4 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { cpus, totalmem } from 'node:os';
 import { resolve } from 'node:path';
 
@@ -37,6 +39,13 @@ export function writeSection(id: string, title: string, command: string, body: s
       ? doc.slice(0, from) + section + doc.slice(to + end.length)
       : `${doc.trimEnd()}\n\n${section}\n`;
   writeFileSync(file, doc);
+  // The lint checks Markdown formatting too (table alignment): format the file as it checks it.
+  try {
+    const biome = createRequire(import.meta.url).resolve('@biomejs/biome/bin/biome');
+    execFileSync(process.execPath, [biome, 'format', '--write', file], { stdio: 'ignore' });
+  } catch (error) {
+    console.error(`could not format ${file}: ${(error as Error).message}; run npx biome format --write docs`);
+  }
 }
 
 /** Percentile of a sorted or unsorted sample (nearest rank). */
@@ -47,3 +56,20 @@ export function percentile(values: number[], p: number): number {
 }
 
 export const ms = (v: number) => `${v.toFixed(1)} ms`;
+
+/** The 1-minute load average of the machine, as `/proc/loadavg` gives it (others share the box). */
+export function loadAverage(): number {
+  try {
+    return Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]);
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** The median of paired ratios a[i] / b[i]: one noisy round moves it less than a ratio of means. */
+export function medianRatio(a: number[], b: number[]): number {
+  return percentile(
+    a.map((v, i) => v / b[i]!),
+    50,
+  );
+}

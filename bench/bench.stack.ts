@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Redis } from 'ioredis';
 import { spawnEntry } from '../test/harness/processes';
 
 /**
@@ -11,6 +12,8 @@ import { spawnEntry } from '../test/harness/processes';
 export async function startBenchStack(env: Record<string, string> = {}) {
   const port = 3400 + Math.floor(Math.random() * 400);
   const llmPort = port + 1000;
+  const prefix = `bench-${randomBytes(3).toString('hex')}`;
+  const redisUrl = env.REDIS_URL ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
   const stack = await spawnEntry(
     'scripts/start.ts',
     {
@@ -19,7 +22,7 @@ export async function startBenchStack(env: Record<string, string> = {}) {
       SQS_EMULATOR_PORT: String(port + 2000),
       CHAT_METRICS_PORT_BASE: String(port + 3000),
       WRITER_METRICS_PORT_BASE: String(port + 3100),
-      AIRA_PREFIX: `bench-${randomBytes(3).toString('hex')}`,
+      AIRA_PREFIX: prefix,
       AIRA_DATA_DIR: mkdtempSync(join(tmpdir(), 'aira-bench-')),
       SQS_WRITES_QUEUE_NAME: `aira-writes-bench-${randomBytes(3).toString('hex')}.fifo`,
       LOG_LEVEL: 'warn',
@@ -38,9 +41,29 @@ export async function startBenchStack(env: Record<string, string> = {}) {
     /** /metrics of the first chat and writer worker (fixed counts: AUTOSCALE is off). */
     chatMetricsUrl: `http://127.0.0.1:${port + 3000}/metrics`,
     writerMetricsUrl: `http://127.0.0.1:${port + 3100}/metrics`,
+    prefix,
+    redisUrl,
+    /** The launcher's pid; each service is a child process of it. */
+    pid: stack.child.pid!,
     async stop() {
       stack.kill('SIGTERM');
       await stack.exited;
+      await deleteKeys(redisUrl, prefix);
     },
   };
+}
+
+/** Removes what a run left in the shared Redis (replies, queued jobs, sessions) under its prefix. */
+async function deleteKeys(url: string, prefix: string) {
+  const redis = new Redis(url);
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length) await redis.unlink(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
 }
