@@ -26,7 +26,7 @@ import { createConversationStore } from './conversations/conversation.store';
 import type { GatewayConfig } from './gateway.config';
 import { ErrorBody } from './http.schemas';
 import { healthRoutes } from './ops/health.routes';
-import { registerErrorHandling } from './plugins/errors';
+import { clientErrorHandler, frameworkErrors, registerErrorHandling } from './plugins/errors';
 import { createGatewayMetrics, registerHttpMetrics } from './plugins/http.metrics';
 import { registerSecurity } from './plugins/security';
 import { replyRoutes } from './replies/reply.routes';
@@ -58,6 +58,8 @@ export async function buildGateway(deps: GatewayDeps) {
     logController: new LogController({ disableRequestLogging: true }),
     // No coercion: a number where a string belongs is an error, not a string.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
+    frameworkErrors,
+    clientErrorHandler,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   // The API speaks JSON only; other bodies get 415.

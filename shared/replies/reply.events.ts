@@ -54,3 +54,14 @@ export function decodeEntry(entry: [string, string[]]): StoredEvent {
 
 /** Stream ids are `ms-seq`; anything else is not a valid Last-Event-ID. */
 export const streamIdPattern = /^\d{1,20}-\d{1,20}$/;
+
+const maxPart = 2n ** 64n - 1n;
+
+/**
+ * Whether `id` is a stream id Redis accepts: `ms-seq`, each part at most 2^64 - 1. One id past
+ * that in the gateway's shared XREAD fails the read for every stream it relays.
+ */
+export function isStreamId(id: string): boolean {
+  if (!streamIdPattern.test(id)) return false;
+  return id.split('-').every((part) => BigInt(part) <= maxPart);
+}
