@@ -29,7 +29,7 @@ export function expectRedisRestartsSurvived(c: ChaosCounts) {
   expect(c.streamsDone).toBe(c.accepted);
   expect(c.storedOnce).toBe(c.accepted);
   expect(c.streamMatchesStored).toBe(c.accepted);
-  expect([c.lost, c.unfinishedJobs]).toEqual([0, 0]);
+  expect([c.lost, c.doubleFinals, c.duplicateTurns, c.unfinishedJobs]).toEqual([0, 0, 0, 0]);
 }
 
 export function expectDatabaseOutageLostNothing(c: ChaosCounts) {

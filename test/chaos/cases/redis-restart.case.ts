@@ -112,6 +112,27 @@ export async function redisRestarts(restarts: number, outageMs: number): Promise
       stored.set(row.reply_id, (stored.get(row.reply_id) ?? 0) + 1);
       if (row.status === 'complete' && row.content === texts.get(row.reply_id)) textMatches += 1;
     }
+    // A command resent after a reconnect must not leave a second final event or a turn twice.
+    let doubleFinals = 0;
+    for (const replyId of accepted) {
+      const entries = (await stack.redis.xrange(
+        `${stack.env.AIRA_PREFIX}:reply:${replyId}:events`,
+        '-',
+        '+',
+      )) as [string, string[]][];
+      if (entries.filter(([, f]) => ['done', 'cancelled', 'error'].includes(f[1] ?? '')).length > 1)
+        doubleFinals += 1;
+    }
+    let duplicateTurns = 0;
+    for (const { conversationId } of users) {
+      const turns = await stack.redis.lrange(
+        `${stack.env.AIRA_PREFIX}:conversation:${conversationId}:turns`,
+        0,
+        -1,
+      );
+      const ids = turns.map((t) => (JSON.parse(t) as { id: string }).id);
+      duplicateTurns += ids.length - new Set(ids).size;
+    }
     const queue = await chatQueueCounts(stack);
     const result = {
       restarts,
@@ -127,6 +148,8 @@ export async function redisRestarts(restarts: number, outageMs: number): Promise
       streamsDone,
       storedOnce: accepted.filter((id) => stored.get(id) === 1).length,
       streamMatchesStored: textMatches,
+      doubleFinals,
+      duplicateTurns,
       lost: accepted.filter((id) => !stored.has(id)).length,
       unfinishedJobs: unfinished(queue),
     };
