@@ -29,7 +29,7 @@ import type { FleetsReader } from './ops/fleets.reader';
 import { healthRoutes } from './ops/health.routes';
 import { opsRoutes } from './ops/ops.routes';
 import type { QueuesReader } from './ops/queues.reader';
-import { registerErrorHandling } from './plugins/errors';
+import { clientErrorHandler, frameworkErrors, registerErrorHandling } from './plugins/errors';
 import { createGatewayMetrics, registerHttpMetrics } from './plugins/http.metrics';
 import { registerSecurity } from './plugins/security';
 import { registerTraceHeader } from './plugins/trace.header';
@@ -64,6 +64,8 @@ export async function buildGateway(deps: GatewayDeps) {
     logController: new LogController({ disableRequestLogging: true }),
     // No coercion: a number where a string belongs is an error, not a string.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
+    frameworkErrors,
+    clientErrorHandler,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   // The API speaks JSON only; other bodies get 415.

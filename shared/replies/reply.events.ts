@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Usage } from '../jobs/writes.messages';
 
@@ -21,7 +22,7 @@ export type ReplyEvent =
 export type ReplyEventType = ReplyEvent['type'];
 export const finalEvents: ReadonlySet<ReplyEventType> = new Set(['done', 'cancelled', 'error']);
 
-/** A stream entry holds one event: field `e` is the type, `d` its JSON data. */
+/** A stream entry holds one event: field `e` is the type, `d` its JSON data (and `k`, see appendEvent). */
 export function appendEventArgs(key: string, event: ReplyEvent, maxLen?: number): (string | number)[] {
   const args: (string | number)[] = [key];
   if (maxLen) args.push('MAXLEN', '~', maxLen);
@@ -29,9 +30,30 @@ export function appendEventArgs(key: string, event: ReplyEvent, maxLen?: number)
   return args;
 }
 
+/**
+ * XADD, unless an entry with this append's key `k` is among the stream's last few: when the
+ * connection drops after Redis applied an XADD but before its reply came back, ioredis sends the
+ * command again on reconnect, and a plain XADD would stream the same tokens twice.
+ */
+const appendOnceScript = `
+for _, entry in ipairs(redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 8)) do
+  local fields = entry[2]
+  for i = 1, #fields, 2 do
+    if fields[i] == 'k' and fields[i + 1] == ARGV[1] then return entry[1] end
+  end
+end
+return redis.call('XADD', KEYS[1], '*', 'e', ARGV[2], 'd', ARGV[3], 'k', ARGV[1])`;
+
+/** Appends one event to a reply stream, once even if the command is sent twice. */
 export async function appendEvent(redis: Redis, key: string, event: ReplyEvent): Promise<string> {
-  const [k, ...rest] = appendEventArgs(key, event);
-  return (await redis.xadd(k as string, ...(rest as [string]))) as string;
+  return (await redis.eval(
+    appendOnceScript,
+    1,
+    key,
+    randomUUID(),
+    event.type,
+    JSON.stringify(event.data),
+  )) as string;
 }
 
 export interface StoredEvent {
@@ -54,3 +76,14 @@ export function decodeEntry(entry: [string, string[]]): StoredEvent {
 
 /** Stream ids are `ms-seq`; anything else is not a valid Last-Event-ID. */
 export const streamIdPattern = /^\d{1,20}-\d{1,20}$/;
+
+const maxPart = 2n ** 64n - 1n;
+
+/**
+ * Whether `id` is a stream id Redis accepts: `ms-seq`, each part at most 2^64 - 1. One id past
+ * that in the gateway's shared XREAD fails the read for every stream it relays.
+ */
+export function isStreamId(id: string): boolean {
+  if (!streamIdPattern.test(id)) return false;
+  return id.split('-').every((part) => BigInt(part) <= maxPart);
+}

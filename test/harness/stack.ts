@@ -21,6 +21,11 @@ export interface StackOptions {
   chatWorkers?: number;
   writerWorkers?: number;
   env?: Record<string, string>;
+  /**
+   * The database URL the services use, given the stack's own (e.g. a fault-injecting proxy in
+   * front of it). The stack's `db` handle and the migrations keep the direct URL.
+   */
+  serviceDatabaseUrl?: (url: string) => string | Promise<string>;
 }
 
 export type Stack = Awaited<ReturnType<typeof startStack>>;
@@ -38,7 +43,7 @@ export async function startStack(opts: StackOptions = {}) {
   const env: Record<string, string> = {
     REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
     AIRA_PREFIX: `test-${id}`,
-    DATABASE_URL: database.url,
+    DATABASE_URL: opts.serviceDatabaseUrl ? await opts.serviceDatabaseUrl(database.url) : database.url,
     AIRA_DATA_DIR: database.dataDir,
     SQS_ENDPOINT: sqs.endpoint,
     SQS_WRITES_QUEUE_NAME: `aira-writes-${id}.fifo`,

@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Gauge, Histogram } from 'prom-client';
 import type { RedisKeys } from '../../../shared/redis/keys';
-import { finalEvents, type StoredEvent, streamIdPattern } from '../../../shared/replies/reply.events';
+import { finalEvents, isStreamId, type StoredEvent } from '../../../shared/replies/reply.events';
 import type { ConversationStore } from '../conversations/conversation.store';
 import { errorResponses, ReplyParams } from '../http.schemas';
 import { HttpError, notFound } from '../plugins/errors';
@@ -69,7 +69,7 @@ export const replyRoutes: FastifyPluginAsyncTypebox<ReplyRouteDeps> = async (app
     async (request, reply) => {
       const { replyId } = request.params;
       const from = request.headers['last-event-id'] ?? request.query.lastEventId ?? '0-0';
-      if (!streamIdPattern.test(from))
+      if (!isStreamId(from))
         throw new HttpError(
           400,
           'invalid_last_event_id',

@@ -1,0 +1,91 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+
+/** A free loopback port (the OS picks one; it is released at once for the caller to take). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+export interface RedisServer {
+  url: string;
+  /** Kills the server (SIGKILL by default: a crash, not a shutdown). */
+  kill(signal?: NodeJS.Signals): Promise<void>;
+  /** Starts it again on the same port and directory; it reloads its append-only file. */
+  start(): Promise<void>;
+  /** Stops it for good and removes its files. */
+  destroy(): Promise<void>;
+}
+
+/**
+ * A redis-server of the test's own, so a test can crash and restart it without touching the
+ * shared one. Durable as a production cache would be configured for queues: no snapshots, an
+ * append-only file fsynced on every write, no eviction.
+ */
+export async function startRedisServer(): Promise<RedisServer> {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'aira-chaos-redis-'));
+  const url = `redis://127.0.0.1:${port}`;
+  let child: ChildProcess | undefined;
+  let exited: Promise<void> = Promise.resolve();
+
+  const start = async () => {
+    child = spawn(
+      'redis-server',
+      [
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        'yes',
+        '--appendfsync',
+        'always',
+        '--dir',
+        dir,
+        '--maxmemory-policy',
+        'noeviction',
+      ],
+      { stdio: 'ignore' },
+    );
+    const proc = child;
+    exited = new Promise((resolve) => proc.once('exit', () => resolve()));
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+      try {
+        await probe.connect();
+        if ((await probe.ping()) === 'PONG') return;
+      } catch {
+        if (Date.now() > deadline) throw new Error(`redis-server on ${port} did not start`);
+        await new Promise((r) => setTimeout(r, 50));
+      } finally {
+        probe.disconnect();
+      }
+    }
+  };
+
+  await start();
+  return {
+    url,
+    start,
+    async kill(signal = 'SIGKILL') {
+      child?.kill(signal);
+      await exited;
+    },
+    async destroy() {
+      child?.kill('SIGTERM');
+      await exited;
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
