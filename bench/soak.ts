@@ -93,7 +93,7 @@ const chart = (key: 'gateway' | 'chat' | 'redis', color: string) => {
   );
   return `<polyline fill="none" stroke="${color}" stroke-width="2" points="${pts.join(' ')}"/>`;
 };
-const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="600" height="220" font-family="sans-serif" font-size="11"><rect width="600" height="220" fill="#fff"/><text x="30" y="14">soak: heap (gateway blue, chat worker orange) and Redis memory (green), each scaled to its own max; ${minutes} min</text>${chart('gateway', '#2563eb')}${chart('chat', '#ea580c')}${chart('redis', '#16a34a')}<line x1="30" y1="190" x2="590" y2="190" stroke="#999"/></svg>`;
+const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="600" height="220" font-family="sans-serif" font-size="11" role="img"><title>Soak: heap and Redis memory over time</title><rect width="600" height="220" fill="#fff"/><text x="30" y="14">soak: heap (gateway blue, chat worker orange) and Redis memory (green), each scaled to its own max; ${minutes} min</text>${chart('gateway', '#2563eb')}${chart('chat', '#ea580c')}${chart('redis', '#16a34a')}<line x1="30" y1="190" x2="590" y2="190" stroke="#999"/></svg>`;
 if (write) writeFileSync(resolve(import.meta.dirname, '../docs/soak.svg'), svg);
 
 const last = samples.at(-1)!;
