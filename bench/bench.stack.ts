@@ -43,6 +43,8 @@ export async function startBenchStack(env: Record<string, string> = {}) {
     writerMetricsUrl: `http://127.0.0.1:${port + 3100}/metrics`,
     prefix,
     redisUrl,
+    /** Everything the launcher and its services printed so far, each line behind its service's name. */
+    output: stack.output,
     /** The launcher's pid; each service is a child process of it. */
     pid: stack.child.pid!,
     async stop() {
