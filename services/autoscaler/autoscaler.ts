@@ -81,7 +81,7 @@ export async function startAutoscaler(deps: AutoscalerDeps) {
   const names = (Object.keys(deps.fleets) as FleetName[]).filter((name) => deps.fleets[name]);
   const registry = createRegistry('autoscaler');
   const metrics = createAutoscalerMetrics(registry, names);
-  const redis = createRedis(config.REDIS_URL, { name: 'autoscaler' });
+  const redis = createRedis(config.REDIS_URL, { name: 'autoscaler', log });
   const sqs = createSqs(config);
   const targets = createTargetsWriter({ dir: join(config.AIRA_DATA_DIR, 'prometheus', 'targets'), log });
   const restart = {

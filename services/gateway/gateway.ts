@@ -27,8 +27,8 @@ export async function startGateway(config: GatewayConfig) {
   const log = createLogger('gateway', config.LOG_LEVEL);
   const registry = createRegistry('gateway');
   const keys = redisKeys(config.AIRA_PREFIX);
-  const redis = createRedis(config.REDIS_URL, { name: 'gateway:cmd' });
-  const reader = createRedis(config.REDIS_URL, { name: 'gateway:streams', blocking: true });
+  const redis = createRedis(config.REDIS_URL, { name: 'gateway:cmd', log });
+  const reader = createRedis(config.REDIS_URL, { name: 'gateway:streams', blocking: true, log });
   await assertNoEviction(redis);
   const db = createDb({ url: config.DATABASE_URL, dataDir: config.AIRA_DATA_DIR });
   const sqs = createSqs(config);

@@ -5,15 +5,15 @@
  */
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
 import pino from 'pino';
+import { createRedis } from '../../shared/redis/connection';
 import { loadQueueMetricsConfig } from './queue-metrics.config';
 import { createQueueMetricsPublisher } from './queue-metrics.publisher';
 
 const config = loadQueueMetricsConfig();
 const log = pino({ name: 'queue-metrics', level: config.logLevel });
 
-const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
+const redis = createRedis(config.redisUrl, { name: 'queue-metrics', blocking: true, log });
 const queues = config.queues.map((name) => new Queue(name, { connection: redis, prefix: config.prefix }));
 const cloudwatch = new CloudWatchClient({
   ...(config.region ? { region: config.region } : {}),

@@ -62,6 +62,8 @@ export async function startRedisServer(): Promise<RedisServer> {
     const deadline = Date.now() + 10_000;
     for (;;) {
       const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+      // A refused connection is expected until the server listens; connect() reports it.
+      probe.on('error', () => {});
       try {
         await probe.connect();
         if ((await probe.ping()) === 'PONG') return;

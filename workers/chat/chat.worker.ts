@@ -29,12 +29,13 @@ export async function startChatWorker(config: ChatWorkerConfig, opts: { drainMs?
   const registry = createRegistry('chat-worker');
   const metrics = createChatMetrics(registry);
   const keys = redisKeys(config.AIRA_PREFIX);
-  const redis = createRedis(config.REDIS_URL, { name: `${config.WORKER_ID}:cmd`, blocking: true });
+  const redis = createRedis(config.REDIS_URL, { name: `${config.WORKER_ID}:cmd`, blocking: true, log });
   // A subscriber connection cannot answer the ready check's INFO once subscribed.
   const subscriber = createRedis(config.REDIS_URL, {
     name: `${config.WORKER_ID}:cancel`,
     blocking: true,
     enableReadyCheck: false,
+    log,
   });
   await assertNoEviction(redis);
   const db = createDb({ url: config.DATABASE_URL, dataDir: config.AIRA_DATA_DIR, poolSize: 4 });

@@ -21,7 +21,7 @@ export async function startWriterWorker(config: WriterWorkerConfig) {
   const log = createLogger('writer-worker', config.LOG_LEVEL).child({ workerId: config.WORKER_ID });
   const registry = createRegistry('writer-worker');
   const metrics = createWriterMetrics(registry);
-  const redis = createRedis(config.REDIS_URL, { name: `${config.WORKER_ID}:cmd`, blocking: true });
+  const redis = createRedis(config.REDIS_URL, { name: `${config.WORKER_ID}:cmd`, blocking: true, log });
   const db = createDb({ url: config.DATABASE_URL, dataDir: config.AIRA_DATA_DIR, poolSize: 4 });
   const sqs = createSqs(config);
   const queues = await resolveWritesQueues(sqs, config);
