@@ -20,6 +20,16 @@ export function dedupeIdOf(message: WriteMessage): string {
   }
 }
 
+/**
+ * The SQS body of a write: its JSON, with U+FFFE and U+FFFF written as `\ufffe` / `\uffff`. SQS
+ * accepts only characters XML allows (#x9, #xA, #xD, #x20–#xD7FF, #xE000–#xFFFD and beyond
+ * #xFFFF); `JSON.stringify` already escapes control characters and lone surrogates, and these two
+ * are the rest. `JSON.parse` reads the escapes back as the same characters.
+ */
+export function sqsBodyOf(message: WriteMessage): string {
+  return JSON.stringify(message).replace(/[\uFFFE\uFFFF]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
+}
+
 /** Trace context or other metadata carried beside the body (SQS message attributes). */
 export type WriteAttributes = Record<string, string>;
 
@@ -38,7 +48,7 @@ export function createWritesProducer(deps: { sqs: SQSClient; queueUrl: string })
     propagation.inject(context.active(), carried);
     const entries = Object.entries({ ...carried, ...attributes });
     return {
-      MessageBody: JSON.stringify(message),
+      MessageBody: sqsBodyOf(message),
       MessageGroupId: message.userId,
       MessageDeduplicationId: dedupeIdOf(message),
       MessageAttributes: entries.length
