@@ -44,16 +44,14 @@ for _, entry in ipairs(redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 8)) d
 end
 return redis.call('XADD', KEYS[1], '*', 'e', ARGV[2], 'd', ARGV[3], 'k', ARGV[1])`;
 
+/** The EVAL arguments that append one event once; for a transaction that ends a reply. */
+export function appendOnceArgs(key: string, event: ReplyEvent): [string, number, ...string[]] {
+  return [appendOnceScript, 1, key, randomUUID(), event.type, JSON.stringify(event.data)];
+}
+
 /** Appends one event to a reply stream, once even if the command is sent twice. */
 export async function appendEvent(redis: Redis, key: string, event: ReplyEvent): Promise<string> {
-  return (await redis.eval(
-    appendOnceScript,
-    1,
-    key,
-    randomUUID(),
-    event.type,
-    JSON.stringify(event.data),
-  )) as string;
+  return (await redis.eval(...appendOnceArgs(key, event))) as string;
 }
 
 export interface StoredEvent {

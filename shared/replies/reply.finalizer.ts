@@ -3,7 +3,7 @@ import type { ChatJob } from '../jobs/chat.job';
 import type { ReplyStatus, Usage, WriteOf } from '../jobs/writes.messages';
 import type { RedisKeys } from '../redis/keys';
 import type { WritesProducer } from '../sqs/writes.producer';
-import { appendEventArgs, type ReplyEvent, type ReplyTimings } from './reply.events';
+import { appendOnceArgs, type ReplyEvent, type ReplyTimings } from './reply.events';
 import { type PendingTurn, pushTurn, type TurnsPolicy } from './turns';
 
 export interface ReplyEnd {
@@ -44,7 +44,9 @@ export function turnMessage(job: ChatJob, end: ReplyEnd, at: number): WriteOf<'c
 
 /**
  * Ends a reply. Order matters for a worker that dies half-way: the pending turn (what the history
- * shows) and the final stream event go first, in one transaction; the SQS write last. A retry that
+ * shows) and the final stream event go first, in one transaction; the SQS write last. Every
+ * command in the transaction may run twice (ioredis resends it when the connection drops before
+ * Redis's answer arrives), so the turn and the final event are appended once by id. A retry that
  * finds the final event only re-sends the write, which FIFO deduplication and the writer's unique
  * keys make harmless.
  */
@@ -86,8 +88,7 @@ export async function finalizeReply(deps: FinalizerDeps, job: ChatJob, end: Repl
       deps.turns,
     );
   }
-  const [key, ...args] = appendEventArgs(eventsKey, event);
-  tx.xadd(key as string, ...(args as [string])).expire(eventsKey, deps.streamTtlSeconds);
+  tx.eval(...appendOnceArgs(eventsKey, event)).expire(eventsKey, deps.streamTtlSeconds);
   await tx.exec();
   await deps.writes.send(turnMessage(job, end, at));
 }

@@ -18,6 +18,21 @@ export interface TurnsPolicy {
 }
 
 /**
+ * RPUSH, unless a turn with this id is among the last few: ioredis resends a transaction whose
+ * answer was lost to a dropped connection, and the turn would then be in the prompt twice.
+ * KEYS: turns, turns-complete marker. ARGV: turn JSON, turn id, max turns, TTL.
+ */
+const pushOnceScript = `
+for _, entry in ipairs(redis.call('LRANGE', KEYS[1], -8, -1)) do
+  if cjson.decode(entry).id == ARGV[2] then return 0 end
+end
+redis.call('RPUSH', KEYS[1], ARGV[1])
+redis.call('LTRIM', KEYS[1], -tonumber(ARGV[3]), -1)
+redis.call('EXPIRE', KEYS[1], ARGV[4])
+redis.call('EXPIRE', KEYS[2], ARGV[4])
+return 1`;
+
+/**
  * Appends a turn to a conversation's recent turns (bounded, with a TTL). `complete` marks the list
  * as holding the whole conversation, which is true only when the conversation starts in Redis.
  */
@@ -28,12 +43,16 @@ export function pushTurn(
   turn: Turn,
   policy: TurnsPolicy,
 ): ChainableCommander {
-  const list = keys.turns(conversationId);
-  return tx
-    .rpush(list, JSON.stringify(turn))
-    .ltrim(list, -policy.max, -1)
-    .expire(list, policy.ttlSeconds)
-    .expire(keys.turnsComplete(conversationId), policy.ttlSeconds);
+  return tx.eval(
+    pushOnceScript,
+    2,
+    keys.turns(conversationId),
+    keys.turnsComplete(conversationId),
+    JSON.stringify(turn),
+    turn.id,
+    policy.max,
+    policy.ttlSeconds,
+  );
 }
 
 /**

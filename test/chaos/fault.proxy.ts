@@ -1,12 +1,12 @@
 /**
  * A loopback TCP proxy that injects network faults between Aira and a dependency (MariaDB,
- * Redis): a partition that holds every byte, a cut that drops every connection and refuses new
- * ones, and added latency. Closing either side closes the other, as a real network would.
+ * Redis): a partition that holds every byte, answers lost on the way back, a cut that drops every
+ * connection and refuses new ones, and added latency. Closing either side closes the other, as a real network would.
  */
 
 import { type AddressInfo, connect, createServer, type Socket } from 'node:net';
 
-export type ProxyMode = 'open' | 'paused' | 'cut';
+export type ProxyMode = 'open' | 'paused' | 'deaf' | 'cut';
 
 export interface FaultProxy {
   /** `target` with its host and port replaced by the proxy's. */
@@ -15,6 +15,8 @@ export interface FaultProxy {
   readonly mode: ProxyMode;
   /** Holds traffic both ways (connections stay open, nothing passes) until `heal()`. */
   pause(): void;
+  /** Passes requests on but drops every answer (the server acts, the client never hears) until `heal()`. */
+  deafen(): void;
   /** Destroys every connection and refuses new ones until `heal()`. */
   cut(): void;
   /** Back to normal; held bytes flow on. */
@@ -38,6 +40,7 @@ export async function startFaultProxy(targetHost: string, targetPort: number): P
   const proxy = { latencyMs: 0 };
 
   const forward = (pipe: Pipe, to: Socket, chunk: Buffer) => {
+    if (mode === 'deaf' && to === pipe.client) return;
     if (mode === 'paused') {
       pipe.held.push({ to, chunk });
       return;
@@ -91,6 +94,9 @@ export async function startFaultProxy(targetHost: string, targetPort: number): P
     stats,
     pause() {
       mode = 'paused';
+    },
+    deafen() {
+      mode = 'deaf';
     },
     cut() {
       mode = 'cut';
