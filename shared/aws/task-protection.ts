@@ -136,6 +136,21 @@ export function createTaskProtection(deps: TaskProtectionDeps): TaskProtection {
   };
 }
 
+/** `handle`, with the task protected for as long as each call runs. */
+export function protectedWhile<A extends unknown[], R>(
+  protection: TaskProtection,
+  handle: (...args: A) => Promise<R>,
+): (...args: A) => Promise<R> {
+  return async (...args) => {
+    const release = await protection.hold();
+    try {
+      return await handle(...args);
+    } finally {
+      await release();
+    }
+  };
+}
+
 function parseJson(text: string): { failure?: unknown; error?: unknown } | undefined {
   try {
     const value: unknown = JSON.parse(text);

@@ -43,3 +43,12 @@ export const commonEnv = {
     { default: 'info' },
   ),
 };
+
+/** Settings every worker (chat and writer) shares. */
+export const workerEnv = {
+  // Set by ECS in every container: while this worker holds a job it protects its task from
+  // scale-in through the agent at this address. Unset outside ECS.
+  ECS_AGENT_URI: Type.Optional(Type.String({ pattern: '^https?://' })),
+  // How long the task stays protected after its last job ends, so it does not flip per job.
+  TASK_PROTECTION_LINGER_MS: Type.Integer({ minimum: 0, default: 5000 }),
+};

@@ -1,10 +1,11 @@
 import { type Static, Type } from '@sinclair/typebox';
-import { commonEnv } from '../../shared/config/common.config';
+import { commonEnv, workerEnv } from '../../shared/config/common.config';
 import { Port, parseEnv } from '../../shared/config/env';
 import { fleets } from '../../shared/scaling/fleets.config';
 
 export const ChatWorkerEnv = Type.Object({
   ...commonEnv,
+  ...workerEnv,
   // OpenAI credentials; the llm-sim ignores the key, so a placeholder is used when unset.
   OPENAI_API_KEY: Type.String({ default: 'sk-local-simulator' }),
   // Chat completions endpoint; http://127.0.0.1:8090/v1 is the local simulator.

@@ -1,5 +1,6 @@
 import { Worker } from 'bullmq';
 import OpenAI from 'openai';
+import { createTaskProtection, protectedWhile } from '../../shared/aws/task-protection';
 import { createDb } from '../../shared/db/database';
 import { catalog } from '../../shared/jobs/catalog';
 import type { ChatJob } from '../../shared/jobs/chat.job';
@@ -62,7 +63,12 @@ export async function startChatWorker(config: ChatWorkerConfig, opts: { drainMs?
     metrics,
     log,
   });
-  const worker = new Worker<ChatJob>(catalog.chat.name, handler, {
+  const protection = createTaskProtection({
+    agentUri: config.ECS_AGENT_URI,
+    lingerMs: config.TASK_PROTECTION_LINGER_MS,
+    log,
+  });
+  const worker = new Worker<ChatJob>(catalog.chat.name, protectedWhile(protection, handler), {
     connection: {
       url: config.REDIS_URL,
       maxRetriesPerRequest: null,
@@ -96,6 +102,7 @@ export async function startChatWorker(config: ChatWorkerConfig, opts: { drainMs?
       await closing;
     }
   });
+  shutdown.add('task protection', () => protection.close());
   shutdown.add('metrics server', once(server.close));
   shutdown.add(
     'redis',

@@ -1,9 +1,10 @@
 import { type Static, Type } from '@sinclair/typebox';
-import { commonEnv } from '../../shared/config/common.config';
+import { commonEnv, workerEnv } from '../../shared/config/common.config';
 import { Port, parseEnv } from '../../shared/config/env';
 
 export const WriterWorkerEnv = Type.Object({
   ...commonEnv,
+  ...workerEnv,
   // Messages received per batch (SQS allows at most 10).
   WRITER_BATCH_SIZE: Type.Integer({ minimum: 1, maximum: 10, default: 10 }),
   // Long-poll wait for a receive, in seconds.

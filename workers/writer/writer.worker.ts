@@ -1,4 +1,5 @@
 import { Consumer } from 'sqs-consumer';
+import { createTaskProtection, protectedWhile } from '../../shared/aws/task-protection';
 import { createDb } from '../../shared/db/database';
 import { createShutdown, once } from '../../shared/lifecycle/shutdown';
 import { createRedis } from '../../shared/redis/connection';
@@ -37,6 +38,11 @@ export async function startWriterWorker(config: WriterWorkerConfig) {
     dbRetryMs: config.WRITER_DB_RETRY_S * 1000,
     stopping: () => stopping,
   });
+  const protection = createTaskProtection({
+    agentUri: config.ECS_AGENT_URI,
+    lingerMs: config.TASK_PROTECTION_LINGER_MS,
+    log,
+  });
   const consumer = Consumer.create({
     queueUrl: queues.url,
     sqs,
@@ -46,7 +52,7 @@ export async function startWriterWorker(config: WriterWorkerConfig) {
     heartbeatInterval: Math.max(1, Math.floor(config.WRITER_VISIBILITY_S / 3)),
     messageSystemAttributeNames: ['MessageGroupId', 'ApproximateReceiveCount'],
     messageAttributeNames: ['All'],
-    handleMessageBatch: traceBatches(queues.name, handleBatch),
+    handleMessageBatch: traceBatches(queues.name, protectedWhile(protection, handleBatch)),
     // One batch at a time per consumer keeps each FIFO group in order; scale out with more workers.
     suppressFifoWarning: true,
     // stop() waits for the batch in hand before reporting stopped.
@@ -67,6 +73,7 @@ export async function startWriterWorker(config: WriterWorkerConfig) {
       consumer.stop({ abort: false });
     });
   });
+  shutdown.add('task protection', () => protection.close());
   shutdown.add('metrics server', once(server.close));
   shutdown.add(
     'redis',
