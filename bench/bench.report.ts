@@ -1,6 +1,4 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { cpus, totalmem } from 'node:os';
 import { resolve } from 'node:path';
 
@@ -39,13 +37,6 @@ export function writeSection(id: string, title: string, command: string, body: s
       ? doc.slice(0, from) + section + doc.slice(to + end.length)
       : `${doc.trimEnd()}\n\n${section}\n`;
   writeFileSync(file, doc);
-  // The lint checks Markdown formatting too (table alignment): format the file as it checks it.
-  try {
-    const biome = createRequire(import.meta.url).resolve('@biomejs/biome/bin/biome');
-    execFileSync(process.execPath, [biome, 'format', '--write', file], { stdio: 'ignore' });
-  } catch (error) {
-    console.error(`could not format ${file}: ${(error as Error).message}; run npx biome format --write docs`);
-  }
 }
 
 /** Percentile of a sorted or unsorted sample (nearest rank). */
