@@ -96,6 +96,13 @@ describe('web app', () => {
       await expect.poll(() => personaName.isVisible(), { timeout: 30_000 }).toBe(true);
       expect((await personaName.textContent())?.trim()).not.toBe('');
       expect(await page.locator('[data-testid="axes-chart"] rect.axis-bar').count()).toBeGreaterThan(0);
+      // Korean is the default: the axes are named in Korean, not by their ids.
+      expect(await page.locator('[data-testid="axes-chart"] text.axis-label').allTextContents()).toEqual([
+        '말투',
+        '깊이',
+        '공감',
+        '리듬',
+      ]);
       expect(await page.getByTestId('explanation').locator('li').count()).toBeGreaterThan(0);
       await screenshot(page, '03-result');
 

@@ -49,6 +49,10 @@ export const ko = {
   'result.why': '왜 이 유형일까요?',
   'result.startChat': '대화 시작하기',
   'result.retake': '설문 다시 하기',
+  'axis.tone': '말투',
+  'axis.depth': '깊이',
+  'axis.warmth': '공감',
+  'axis.pace': '리듬',
   'chat.title': '대화',
   'chat.conversations': '대화 목록',
   'chat.new': '새 대화',
@@ -76,6 +80,9 @@ export const ko = {
 } as const;
 
 export type MessageKey = keyof typeof ko;
+
+/** Whether `key` names a message (for keys built from data, such as an axis id). */
+export const isMessageKey = (key: string): key is MessageKey => Object.hasOwn(ko, key);
 
 export const en: Record<MessageKey, string> = {
   'app.skip': 'Skip to main content',
@@ -127,6 +134,10 @@ export const en: Record<MessageKey, string> = {
   'result.why': 'Why this type?',
   'result.startChat': 'Start chatting',
   'result.retake': 'Retake the survey',
+  'axis.tone': 'Tone',
+  'axis.depth': 'Depth',
+  'axis.warmth': 'Warmth',
+  'axis.pace': 'Pace',
   'chat.title': 'Chat',
   'chat.conversations': 'Conversations',
   'chat.new': 'New conversation',

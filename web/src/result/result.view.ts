@@ -1,6 +1,7 @@
 import type { Conversation, Id, Survey, SurveyResult } from '../api/api.types';
 import type { AppContext, Cleanup } from '../app/app.context';
 import { h } from '../app/dom';
+import { isMessageKey } from '../i18n/messages';
 import { axisLabel, renderAxesChart } from './axes.chart';
 
 const POLL_MS = 600;
@@ -11,6 +12,11 @@ type Complete = Extract<SurveyResult, { status: 'complete' }>;
 
 export function renderResult(ctx: AppContext, outlet: HTMLElement): Cleanup {
   const { t } = ctx.i18n;
+  // Axes the app knows by name are shown in the reader's language; a new one by its id.
+  const axisName = (axis: string) => {
+    const key = `axis.${axis}`;
+    return isMessageKey(key) ? t(key) : axisLabel(axis);
+  };
   const body = h('div', { class: 'result-body', 'aria-live': 'polite', 'data-testid': 'result-status' });
   outlet.replaceChildren(
     h(
@@ -83,7 +89,7 @@ export function renderResult(ctx: AppContext, outlet: HTMLElement): Cleanup {
     if (user) ctx.setUser({ ...user, persona });
     const scores = Object.entries(result.scores).map(([axis, value]) => ({
       axis,
-      label: axisLabel(axis),
+      label: axisName(axis),
       value,
       valueText: ctx.i18n.formatSigned(value),
     }));
@@ -133,7 +139,7 @@ export function renderResult(ctx: AppContext, outlet: HTMLElement): Cleanup {
                   h(
                     'span',
                     { class: `why-axis ${item.contribution >= 0 ? 'positive' : 'negative'}` },
-                    `${axisLabel(item.axis)} ${ctx.i18n.formatSigned(item.contribution)}`,
+                    `${axisName(item.axis)} ${ctx.i18n.formatSigned(item.contribution)}`,
                   ),
                 ),
               ),
