@@ -30,10 +30,18 @@ export async function openHeapProbe(url: string): Promise<HeapProbe> {
     if (reply.id !== undefined) pending.get(reply.id)?.(reply.result ?? {});
     pending.delete(reply.id ?? -1);
   });
+  // A service that died or hangs costs a sample, not the run.
   const call = (method: string) =>
-    new Promise<Record<string, unknown>>((ok) => {
+    new Promise<Record<string, unknown>>((ok, fail) => {
       const id = nextId++;
-      pending.set(id, ok);
+      const timer = setTimeout(() => {
+        pending.delete(id);
+        fail(new Error(`${method} got no answer from ${url}`));
+      }, 10_000);
+      pending.set(id, (result) => {
+        clearTimeout(timer);
+        ok(result);
+      });
       socket.send(JSON.stringify({ id, method }));
     });
   return {

@@ -46,9 +46,14 @@ let sampling = Promise.resolve();
 const sampler = setInterval(() => {
   sampling = sampling.then(async () => {
     const sample = { t: (Date.now() - started) / 1000 } as Record<Series, number> & { t: number };
-    for (const [name, probe] of probes) sample[name as Series] = await probe.liveHeap();
-    sample.redis = Number(/used_memory:(\d+)/.exec(await redis.info('memory'))?.[1]);
-    samples.push(sample);
+    try {
+      for (const [name, probe] of probes) sample[name as Series] = await probe.liveHeap();
+      sample.redis = Number(/used_memory:(\d+)/.exec(await redis.info('memory'))?.[1]);
+      samples.push(sample);
+    } catch (error) {
+      // A missed sample is a gap in the curve; a dead service shows as errors in the load.
+      console.error(`soak: sample skipped: ${(error as Error).message}`);
+    }
   });
 }, every * 1000);
 
