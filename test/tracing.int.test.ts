@@ -82,8 +82,10 @@ describe('one chat message is one trace', () => {
     // The OpenAI client's fetch, traced by the undici instrumentation, under the llm.chat span.
     const fetchSpan = one('LLM HTTP call', (s) => s.parentSpanId === llm.spanId && s.kind === CLIENT);
     expect(String(fetchSpan.attributes['url.full'])).toContain('/chat/completions');
-    // Token batches appended to the reply stream inside the job.
-    one('reply stream XADD', (s) => s.service === 'chat-worker' && s.name === 'xadd');
+    // Token batches and the final event appended to the reply stream inside the job, each by the
+    // script that appends once (EVAL), in the message's trace.
+    const appends = spans.filter((s) => s.service === 'chat-worker' && s.name === 'eval');
+    expect(appends.length, 'reply stream appends').toBeGreaterThan(1);
     const send = one('SQS send', (s) => s.service === 'chat-worker' && s.kind === PRODUCER);
     expect(send.name).toMatch(/send/);
 
