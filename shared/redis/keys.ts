@@ -23,6 +23,7 @@ export function redisKeys(prefix: string) {
     surveyRevision: (userId: string) => `${prefix}:user:${userId}:survey:revision`,
     /** Latest accepted revision per question id, for telling pending answers from stored ones. */
     surveyLatest: (userId: string, version: number) => `${prefix}:user:${userId}:survey:v${version}:latest`,
+    /** A reply's owner, conversation and status; `endedAt` is set once, when the reply ends (reply.finalizer). */
     reply: (replyId: string) => `${prefix}:reply:${replyId}`,
     replyEvents: (replyId: string) => `${prefix}:reply:${replyId}:events`,
     replyCancel: (replyId: string) => `${prefix}:reply:${replyId}:cancel`,

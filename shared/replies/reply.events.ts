@@ -33,9 +33,12 @@ export function appendEventArgs(key: string, event: ReplyEvent, maxLen?: number)
 /**
  * XADD, unless an entry with this append's key `k` is among the stream's last few: when the
  * connection drops after Redis applied an XADD but before its reply came back, ioredis sends the
- * command again on reconnect, and a plain XADD would stream the same tokens twice.
+ * command again on reconnect, and a plain XADD would stream the same tokens twice. With an owner
+ * token (ARGV[4]) it appends only while the reply hash (KEYS[2]) still names that owner, and
+ * answers nil otherwise.
  */
 const appendOnceScript = `
+if ARGV[4] ~= '' and redis.call('HGET', KEYS[2], 'owner') ~= ARGV[4] then return false end
 for _, entry in ipairs(redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 8)) do
   local fields = entry[2]
   for i = 1, #fields, 2 do
@@ -44,14 +47,43 @@ for _, entry in ipairs(redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 8)) d
 end
 return redis.call('XADD', KEYS[1], '*', 'e', ARGV[2], 'd', ARGV[3], 'k', ARGV[1])`;
 
-/** The EVAL arguments that append one event once; for a transaction that ends a reply. */
-export function appendOnceArgs(key: string, event: ReplyEvent): [string, number, ...string[]] {
-  return [appendOnceScript, 1, key, randomUUID(), event.type, JSON.stringify(event.data)];
+/**
+ * The attempt that owns a reply: each attempt of a chat job writes a fresh token to the reply hash
+ * as it starts, so an older attempt still running (its lock lapsed while Redis was away, and the
+ * job was taken up again) can no longer write to the stream.
+ */
+export interface ReplyOwner {
+  replyKey: string;
+  token: string;
+}
+
+/** Another attempt has taken the reply over; this one must stop without writing. */
+export class SupersededError extends Error {
+  constructor(replyKey: string) {
+    super(`another attempt now owns ${replyKey}`);
+    this.name = 'SupersededError';
+  }
 }
 
 /** Appends one event to a reply stream, once even if the command is sent twice. */
-export async function appendEvent(redis: Redis, key: string, event: ReplyEvent): Promise<string> {
-  return (await redis.eval(...appendOnceArgs(key, event))) as string;
+export async function appendEvent(
+  redis: Redis,
+  key: string,
+  event: ReplyEvent,
+  owner?: ReplyOwner,
+): Promise<string> {
+  const id = await redis.eval(
+    appendOnceScript,
+    2,
+    key,
+    owner?.replyKey ?? key,
+    randomUUID(),
+    event.type,
+    JSON.stringify(event.data),
+    owner?.token ?? '',
+  );
+  if (id === null) throw new SupersededError(owner?.replyKey ?? key);
+  return id as string;
 }
 
 export interface StoredEvent {

@@ -5,6 +5,7 @@ import { startFaultProxy } from '../../test/chaos/fault.proxy';
 import type { ChatJob } from '../jobs/chat.job';
 import type { WriteMessage } from '../jobs/writes.messages';
 import { redisKeys } from '../redis/keys';
+import { appendEvent, SupersededError } from './reply.events';
 import { type FinalizerDeps, finalizeReply } from './reply.finalizer';
 
 // Through a fault proxy, so a test can lose Redis's answers on the way back, as a dropped
@@ -68,14 +69,14 @@ it('ends a reply: pending turn, status, the assistant turn, one done event, then
   expect(await direct.ttl(keys.replyEvents(chat.replyId))).toBeGreaterThan(0);
 });
 
-it('ends a reply once when its transaction reaches Redis twice', async () => {
+it('ends a reply once when its end reaches Redis twice', async () => {
   const chat = job();
-  // Redis runs the transaction; its answer is lost; the connection drops; ioredis resends.
+  // Redis runs the script; its answer is lost; the connection drops; ioredis resends it.
   proxy.deafen();
   const ending = finalizeReply(deps, chat, end);
   const deadline = Date.now() + 5000;
   while ((await direct.xlen(keys.replyEvents(chat.replyId))) === 0) {
-    if (Date.now() > deadline) throw new Error('the transaction never reached Redis');
+    if (Date.now() > deadline) throw new Error('the end never reached Redis');
     await new Promise((r) => setTimeout(r, 10));
   }
   proxy.cut();
@@ -83,4 +84,38 @@ it('ends a reply once when its transaction reaches Redis twice', async () => {
   await ending;
   expect(proxy.stats.accepted).toBeGreaterThan(1);
   expect(await stateOf(chat)).toMatchObject({ events: ['done'], turns: [chat.replyId], status: 'complete' });
+});
+
+it('keeps the first end when a second attempt of the same reply finishes after it', async () => {
+  const chat = job();
+  const before = sent.length;
+  expect(await finalizeReply(deps, chat, end)).toBe(true);
+  expect(await finalizeReply(deps, chat, { ...end, content: 'another text' })).toBe(false);
+  expect(await stateOf(chat)).toMatchObject({ events: ['done'], turns: [chat.replyId], status: 'complete' });
+  expect((await stateOf(chat)).pending.assistant.content).toBe('hi there');
+  expect(sent.slice(before).map((m) => m.kind === 'chat.turn' && m.assistant.content)).toEqual(['hi there']);
+});
+
+it('lets only the attempt that owns a reply write to it', async () => {
+  const chat = job();
+  const replyKey = keys.reply(chat.replyId);
+  const eventsKey = keys.replyEvents(chat.replyId);
+  const before = sent.length;
+  await direct.hset(replyKey, 'owner', 'first');
+  await appendEvent(redis, eventsKey, { type: 'token', data: { text: 'a' } }, { replyKey, token: 'first' });
+  // A newer attempt takes the reply over; the first one can neither stream nor end it.
+  await direct.hset(replyKey, 'owner', 'second');
+  await expect(
+    appendEvent(redis, eventsKey, { type: 'token', data: { text: 'b' } }, { replyKey, token: 'first' }),
+  ).rejects.toBeInstanceOf(SupersededError);
+  expect(await finalizeReply(deps, chat, end, 'first')).toBe(false);
+  expect(sent.length).toBe(before);
+  await appendEvent(redis, eventsKey, { type: 'token', data: { text: 'c' } }, { replyKey, token: 'second' });
+  expect(await finalizeReply(deps, chat, end, 'second')).toBe(true);
+  const events = await direct.xrange(eventsKey, '-', '+');
+  expect(events.map(([, f]) => (f[1] === 'token' ? JSON.parse(f[3]!).text : f[1]))).toEqual([
+    'a',
+    'c',
+    'done',
+  ]);
 });

@@ -3,8 +3,8 @@ import type { ChatJob } from '../jobs/chat.job';
 import type { ReplyStatus, Usage, WriteOf } from '../jobs/writes.messages';
 import type { RedisKeys } from '../redis/keys';
 import type { WritesProducer } from '../sqs/writes.producer';
-import { appendOnceArgs, type ReplyEvent, type ReplyTimings } from './reply.events';
-import { type PendingTurn, pushTurn, type TurnsPolicy } from './turns';
+import type { ReplyEvent, ReplyTimings } from './reply.events';
+import type { PendingTurn, Turn, TurnsPolicy } from './turns';
 
 export interface ReplyEnd {
   status: ReplyStatus;
@@ -43,14 +43,46 @@ export function turnMessage(job: ChatJob, end: ReplyEnd, at: number): WriteOf<'c
 }
 
 /**
- * Ends a reply. Order matters for a worker that dies half-way: the pending turn (what the history
- * shows) and the final stream event go first, in one transaction; the SQS write last. Every
- * command in the transaction may run twice (ioredis resends it when the connection drops before
- * Redis's answer arrives), so the turn and the final event are appended once by id. A retry that
- * finds the final event only re-sends the write, which FIFO deduplication and the writer's unique
- * keys make harmless.
+ * The end of a reply in one step: the pending turn, the reply's status, the assistant turn in the
+ * recent turns (as `pushTurn` adds it) and the final stream event — unless the reply has already
+ * ended (`endedAt` is set only here). That makes the end happen once when ioredis resends the
+ * script after a dropped connection, and when a second attempt runs beside the first (its lock
+ * lapsed while Redis was away) and finishes after it; with an owner token, only while the reply
+ * hash still names that owner (see ReplyOwner).
+ * KEYS: reply, pending turns, turns, turns-complete marker, events.
+ * ARGV: reply id, pending turn, turns TTL, status, ended at, assistant turn ('' for none), max
+ * turns, event type, event data, stream TTL, owner token ('' for none).
  */
-export async function finalizeReply(deps: FinalizerDeps, job: ChatJob, end: ReplyEnd): Promise<void> {
+const endOnceScript = `
+if redis.call('HEXISTS', KEYS[1], 'endedAt') == 1 then return 0 end
+if ARGV[11] ~= '' and redis.call('HGET', KEYS[1], 'owner') ~= ARGV[11] then return 0 end
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
+redis.call('EXPIRE', KEYS[2], ARGV[3])
+redis.call('HSET', KEYS[1], 'status', ARGV[4], 'endedAt', ARGV[5])
+redis.call('EXPIRE', KEYS[1], ARGV[3])
+if ARGV[6] ~= '' then
+  redis.call('RPUSH', KEYS[3], ARGV[6])
+  redis.call('LTRIM', KEYS[3], -tonumber(ARGV[7]), -1)
+  redis.call('EXPIRE', KEYS[3], ARGV[3])
+  redis.call('EXPIRE', KEYS[4], ARGV[3])
+end
+redis.call('XADD', KEYS[5], '*', 'e', ARGV[8], 'd', ARGV[9])
+redis.call('EXPIRE', KEYS[5], ARGV[10])
+return 1`;
+
+/**
+ * Ends a reply. Order matters for a worker that dies half-way: the pending turn (what the history
+ * shows) and the final stream event go first, in one script; the SQS write last. A retry that
+ * finds the final event only re-sends the write, which FIFO deduplication and the writer's unique
+ * keys make harmless. Resolves false, sending nothing, when the reply had already ended or another
+ * attempt owns it.
+ */
+export async function finalizeReply(
+  deps: FinalizerDeps,
+  job: ChatJob,
+  end: ReplyEnd,
+  owner?: string,
+): Promise<boolean> {
   const at = Date.now();
   const pending: PendingTurn = {
     replyId: job.replyId,
@@ -72,25 +104,33 @@ export async function finalizeReply(deps: FinalizerDeps, job: ChatJob, end: Repl
             type: 'error',
             data: end.error ?? { code: 'llm_failed', message: 'The reply could not be generated.' },
           };
-  const eventsKey = deps.keys.replyEvents(job.replyId);
-  const tx = deps.redis
-    .multi()
-    .hset(deps.keys.pendingTurns(job.conversationId), job.replyId, JSON.stringify(pending))
-    .expire(deps.keys.pendingTurns(job.conversationId), deps.turns.ttlSeconds)
-    .hset(deps.keys.reply(job.replyId), 'status', end.status, 'endedAt', at)
-    .expire(deps.keys.reply(job.replyId), deps.turns.ttlSeconds);
-  if (end.status === 'complete' && end.content) {
-    pushTurn(
-      tx,
-      deps.keys,
-      job.conversationId,
-      { id: job.replyId, role: 'assistant', content: end.content, at },
-      deps.turns,
-    );
-  }
-  tx.eval(...appendOnceArgs(eventsKey, event)).expire(eventsKey, deps.streamTtlSeconds);
-  await tx.exec();
+  const turn: Turn | undefined =
+    end.status === 'complete' && end.content
+      ? { id: job.replyId, role: 'assistant', content: end.content, at }
+      : undefined;
+  const ended = await deps.redis.eval(
+    endOnceScript,
+    5,
+    deps.keys.reply(job.replyId),
+    deps.keys.pendingTurns(job.conversationId),
+    deps.keys.turns(job.conversationId),
+    deps.keys.turnsComplete(job.conversationId),
+    deps.keys.replyEvents(job.replyId),
+    job.replyId,
+    JSON.stringify(pending),
+    deps.turns.ttlSeconds,
+    end.status,
+    at,
+    turn ? JSON.stringify(turn) : '',
+    deps.turns.max,
+    event.type,
+    JSON.stringify(event.data),
+    deps.streamTtlSeconds,
+    owner ?? '',
+  );
+  if (ended !== 1) return false;
   await deps.writes.send(turnMessage(job, end, at));
+  return true;
 }
 
 /** Re-sends the write of a reply whose stream already ended (an earlier attempt died after its final event). */

@@ -28,7 +28,7 @@ describe(`chaos, short (${rounds} rounds)`, () => {
   }, 180_000);
 
   it('Redis crashing and coming back', async () => {
-    expectRedisRestartsSurvived(await redisRestarts(1, 3000));
+    expectRedisRestartsSurvived(await redisRestarts(1, 5000));
   }, 120_000);
 
   it('the database unreachable for 5 s', async () => {

@@ -76,6 +76,8 @@ export async function startStack(opts: StackOptions = {}) {
     ),
   );
   const redis = new Redis(env.REDIS_URL!);
+  // A case that crashes Redis sees its commands fail; the reconnect errors need no printing.
+  redis.on('error', () => {});
   const children: ChildHandle[] = [];
   const spawning = new Set<Promise<ChildHandle>>();
 

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
 import type { Redis } from 'ioredis';
 import OpenAI from 'openai';
@@ -6,7 +7,14 @@ import { assertChatJob } from '../../shared/jobs/catalog';
 import type { ChatJob } from '../../shared/jobs/chat.job';
 import type { Usage } from '../../shared/jobs/writes.messages';
 import type { RedisKeys } from '../../shared/redis/keys';
-import { appendEvent, decodeEntry, finalEvents, type StoredEvent } from '../../shared/replies/reply.events';
+import {
+  appendEvent,
+  decodeEntry,
+  finalEvents,
+  type ReplyOwner,
+  type StoredEvent,
+  SupersededError,
+} from '../../shared/replies/reply.events';
 import { finalizeReply, type ReplyEnd, resendFinishedTurn } from '../../shared/replies/reply.finalizer';
 import type { Turn, TurnsPolicy } from '../../shared/replies/turns';
 import type { WritesProducer } from '../../shared/sqs/writes.producer';
@@ -68,7 +76,10 @@ export function createReplyHandler(deps: ReplyHandlerDeps) {
     turns: deps.turns,
   };
 
-  return async function handleReply(job: Job<ChatJob>, token?: string): Promise<ReplyEnd['status']> {
+  return async function handleReply(
+    job: Job<ChatJob>,
+    token?: string,
+  ): Promise<ReplyEnd['status'] | 'superseded'> {
     try {
       assertChatJob(job.data);
     } catch (error) {
@@ -79,13 +90,17 @@ export function createReplyHandler(deps: ReplyHandlerDeps) {
     const eventsKey = keys.replyEvents(data.replyId);
     // Registered before the cancel flag is read, so a cancel published in between is not missed.
     const controller = deps.cancels.register(data.replyId);
-    // Everything the reply needs from Redis before the LLM call, in one round trip.
+    // Everything the reply needs from Redis before the LLM call, in one round trip; in the same
+    // step this attempt takes the reply over, so an older attempt still running stops writing
+    // exactly where this one reads the stream.
+    const owner: ReplyOwner = { replyKey: keys.reply(data.replyId), token: randomUUID() };
     const [[, entries], [, cancelled], [, turnList], [, complete]] = (await redis
       .multi()
       .xrange(eventsKey, '-', '+')
       .exists(keys.replyCancel(data.replyId))
       .lrange(keys.turns(data.conversationId), 0, -1)
       .exists(keys.turnsComplete(data.conversationId))
+      .hset(owner.replyKey, 'owner', owner.token)
       .exec()) as [[null, [string, string[]][]], [null, number], [null, string[]], [null, number]];
     const earlier = earlierAttempt(entries);
     if (earlier.final) {
@@ -96,12 +111,17 @@ export function createReplyHandler(deps: ReplyHandlerDeps) {
     }
     if (cancelled) {
       deps.cancels.release(data.replyId);
-      await finalizeReply(finalizer, data, {
-        status: 'cancelled',
-        content: earlier.text,
-        finishReason: null,
-        usage: null,
-      });
+      await finalizeReply(
+        finalizer,
+        data,
+        {
+          status: 'cancelled',
+          content: earlier.text,
+          finishReason: null,
+          usage: null,
+        },
+        owner.token,
+      );
       metrics.jobs.inc({ queue: 'chat', outcome: 'cancelled' });
       return 'cancelled';
     }
@@ -114,7 +134,8 @@ export function createReplyHandler(deps: ReplyHandlerDeps) {
     const continuation = createContinuation(earlier.text);
     const batcher = createTokenBatcher({
       intervalMs: deps.batchMs,
-      flush: (text) => appendEvent(redis, eventsKey, { type: 'token', data: { text } }).then(() => undefined),
+      flush: (text) =>
+        appendEvent(redis, eventsKey, { type: 'token', data: { text } }, owner).then(() => undefined),
     });
     let finishReason: string | null = null;
     let usage: Usage | null = null;
@@ -157,7 +178,7 @@ export function createReplyHandler(deps: ReplyHandlerDeps) {
           const step = continuation.next(text);
           if (step.reset) {
             await batcher.drain();
-            await appendEvent(redis, eventsKey, { type: 'reset', data: { attempt } });
+            await appendEvent(redis, eventsKey, { type: 'reset', data: { attempt } }, owner);
           }
           if (step.write) batcher.push(step.write);
         }
@@ -174,8 +195,8 @@ export function createReplyHandler(deps: ReplyHandlerDeps) {
       llm.end('ok', { usage, finishReason });
       await batcher.drain();
       if (continuation.needsResetAtEnd) {
-        await appendEvent(redis, eventsKey, { type: 'reset', data: { attempt } });
-        await appendEvent(redis, eventsKey, { type: 'token', data: { text: continuation.generated } });
+        await appendEvent(redis, eventsKey, { type: 'reset', data: { attempt } }, owner);
+        await appendEvent(redis, eventsKey, { type: 'token', data: { text: continuation.generated } }, owner);
       }
       const endedAt = Date.now();
       const timings = {
@@ -190,29 +211,50 @@ export function createReplyHandler(deps: ReplyHandlerDeps) {
       if (usage && firstTokenAt && lastTokenAt > firstTokenAt) {
         metrics.tokensPerSecond.observe(usage.completionTokens / ((lastTokenAt - firstTokenAt) / 1000));
       }
-      await finalizeReply(finalizer, data, {
-        status: 'complete',
-        content: continuation.generated,
-        finishReason,
-        usage,
-        timings,
-      });
+      const ended = await finalizeReply(
+        finalizer,
+        data,
+        {
+          status: 'complete',
+          content: continuation.generated,
+          finishReason,
+          usage,
+          timings,
+        },
+        owner.token,
+      );
+      // The reply ended while this attempt was finishing (cancelled, or taken over by a newer attempt).
+      if (!ended) log.warn({ replyId: data.replyId, attempt }, 'reply already ended or taken over');
       metrics.llmRequests.inc({ outcome: 'ok' });
       metrics.jobs.inc({ queue: 'chat', outcome: 'completed' });
       metrics.jobDuration.observe({ queue: 'chat', outcome: 'completed' }, (endedAt - startedAt) / 1000);
       return 'complete';
     } catch (error) {
+      if (error instanceof SupersededError) {
+        // A newer attempt owns the reply (this one's lock lapsed and the job was taken up again);
+        // it continues the stream from where this one stopped, so this one leaves without a word.
+        batcher.stop();
+        llm?.end('error', { usage, finishReason, error });
+        log.warn({ replyId: data.replyId, attempt }, 'reply taken over by a newer attempt');
+        metrics.jobs.inc({ queue: 'chat', outcome: 'superseded' });
+        return 'superseded';
+      }
       const reason = controller.signal.reason;
       const cancelled = controller.signal.aborted && reason instanceof CancelledError;
       llm?.end(cancelled ? 'cancelled' : 'error', { usage, finishReason, error });
       if (cancelled) {
         await batcher.drain().catch(() => undefined);
-        await finalizeReply(finalizer, data, {
-          status: 'cancelled',
-          content: continuation.text,
-          finishReason: 'cancelled',
-          usage,
-        });
+        await finalizeReply(
+          finalizer,
+          data,
+          {
+            status: 'cancelled',
+            content: continuation.text,
+            finishReason: 'cancelled',
+            usage,
+          },
+          owner.token,
+        );
         metrics.llmRequests.inc({ outcome: 'cancelled' });
         metrics.jobs.inc({ queue: 'chat', outcome: 'cancelled' });
         return 'cancelled';
@@ -231,13 +273,18 @@ export function createReplyHandler(deps: ReplyHandlerDeps) {
       log.warn({ err: error, replyId: data.replyId, attempt, lastAttempt }, 'reply attempt failed');
       if (lastAttempt) {
         await batcher.drain().catch(() => undefined);
-        await finalizeReply(finalizer, data, {
-          status: 'failed',
-          content: continuation.text,
-          finishReason: null,
-          usage,
-          error: { code: 'llm_failed', message: 'The reply could not be generated. Please try again.' },
-        });
+        await finalizeReply(
+          finalizer,
+          data,
+          {
+            status: 'failed',
+            content: continuation.text,
+            finishReason: null,
+            usage,
+            error: { code: 'llm_failed', message: 'The reply could not be generated. Please try again.' },
+          },
+          owner.token,
+        );
         metrics.jobs.inc({ queue: 'chat', outcome: 'failed' });
         if (!retryable) throw new UnrecoverableError((error as Error).message);
       } else {
