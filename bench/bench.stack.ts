@@ -38,9 +38,6 @@ export async function startBenchStack(env: Record<string, string> = {}) {
   return {
     baseUrl: `http://127.0.0.1:${port}`,
     llmBaseUrl: `http://127.0.0.1:${llmPort}/v1`,
-    /** /metrics of the first chat and writer worker (fixed counts: AUTOSCALE is off). */
-    chatMetricsUrl: `http://127.0.0.1:${port + 3000}/metrics`,
-    writerMetricsUrl: `http://127.0.0.1:${port + 3100}/metrics`,
     prefix,
     redisUrl,
     /** Everything the launcher and its services printed so far, each line behind its service's name. */

@@ -4,7 +4,7 @@ import type { ReplyStatus, Usage, WriteOf } from '../jobs/writes.messages';
 import type { RedisKeys } from '../redis/keys';
 import type { WritesProducer } from '../sqs/writes.producer';
 import type { ReplyEvent, ReplyTimings } from './reply.events';
-import type { PendingTurn, Turn, TurnsPolicy } from './turns';
+import { type PendingTurn, pushTurnLua, type Turn, type TurnsPolicy } from './turns';
 
 export interface ReplyEnd {
   status: ReplyStatus;
@@ -44,7 +44,7 @@ export function turnMessage(job: ChatJob, end: ReplyEnd, at: number): WriteOf<'c
 
 /**
  * The end of a reply in one step: the pending turn, the reply's status, the assistant turn in the
- * recent turns (as `pushTurn` adds it) and the final stream event — unless the reply has already
+ * recent turns (`pushTurnLua`) and the final stream event — unless the reply has already
  * ended (`endedAt` is set only here). That makes the end happen once when ioredis resends the
  * script after a dropped connection, and when a second attempt runs beside the first (its lock
  * lapsed while Redis was away) and finishes after it; with an owner token, only while the reply
@@ -61,10 +61,8 @@ redis.call('EXPIRE', KEYS[2], ARGV[3])
 redis.call('HSET', KEYS[1], 'status', ARGV[4], 'endedAt', ARGV[5])
 redis.call('EXPIRE', KEYS[1], ARGV[3])
 if ARGV[6] ~= '' then
-  redis.call('RPUSH', KEYS[3], ARGV[6])
-  redis.call('LTRIM', KEYS[3], -tonumber(ARGV[7]), -1)
-  redis.call('EXPIRE', KEYS[3], ARGV[3])
-  redis.call('EXPIRE', KEYS[4], ARGV[3])
+  local turns, complete, turn, maxTurns, ttl = KEYS[3], KEYS[4], ARGV[6], ARGV[7], ARGV[3]
+  ${pushTurnLua}
 end
 redis.call('XADD', KEYS[5], '*', 'e', ARGV[8], 'd', ARGV[9])
 redis.call('EXPIRE', KEYS[5], ARGV[10])

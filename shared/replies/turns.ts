@@ -18,18 +18,27 @@ export interface TurnsPolicy {
 }
 
 /**
- * RPUSH, unless a turn with this id is among the last few: ioredis resends a transaction whose
- * answer was lost to a dropped connection, and the turn would then be in the prompt twice.
+ * Lua that appends a turn to the recent turns, bounded and with a TTL, for any script that adds one.
+ * It reads locals `turns` and `complete` (the list and its turns-complete marker), `turn` (JSON),
+ * `maxTurns` and `ttl`.
+ */
+export const pushTurnLua = `
+redis.call('RPUSH', turns, turn)
+redis.call('LTRIM', turns, -tonumber(maxTurns), -1)
+redis.call('EXPIRE', turns, ttl)
+redis.call('EXPIRE', complete, ttl)`;
+
+/**
+ * The turn pushed unless a turn with this id is among the last few: ioredis resends a transaction
+ * whose answer was lost to a dropped connection, and the turn would then be in the prompt twice.
  * KEYS: turns, turns-complete marker. ARGV: turn JSON, turn id, max turns, TTL.
  */
 const pushOnceScript = `
-for _, entry in ipairs(redis.call('LRANGE', KEYS[1], -8, -1)) do
+local turns, complete, turn, maxTurns, ttl = KEYS[1], KEYS[2], ARGV[1], ARGV[3], ARGV[4]
+for _, entry in ipairs(redis.call('LRANGE', turns, -8, -1)) do
   if cjson.decode(entry).id == ARGV[2] then return 0 end
 end
-redis.call('RPUSH', KEYS[1], ARGV[1])
-redis.call('LTRIM', KEYS[1], -tonumber(ARGV[3]), -1)
-redis.call('EXPIRE', KEYS[1], ARGV[4])
-redis.call('EXPIRE', KEYS[2], ARGV[4])
+${pushTurnLua}
 return 1`;
 
 /**
