@@ -11,6 +11,7 @@ import {
   appendEvent,
   decodeEntry,
   finalEvents,
+  type ReplyEvent,
   type ReplyOwner,
   type StoredEvent,
   SupersededError,
@@ -103,6 +104,9 @@ export function createReplyHandler(deps: ReplyHandlerDeps) {
       .hset(owner.replyKey, 'owner', owner.token)
       .exec()) as [[null, [string, string[]][]], [null, number], [null, string[]], [null, number]];
     const earlier = earlierAttempt(entries);
+    // Every write of this attempt goes through its ownership of the reply.
+    const append = (event: ReplyEvent) => appendEvent(redis, eventsKey, event, owner);
+    const endReply = (end: ReplyEnd) => finalizeReply(finalizer, data, end, owner.token);
     if (earlier.final) {
       deps.cancels.release(data.replyId);
       const status = (await resendFinishedTurn(finalizer, data)) ?? 'complete';
@@ -111,17 +115,12 @@ export function createReplyHandler(deps: ReplyHandlerDeps) {
     }
     if (cancelled) {
       deps.cancels.release(data.replyId);
-      await finalizeReply(
-        finalizer,
-        data,
-        {
-          status: 'cancelled',
-          content: earlier.text,
-          finishReason: null,
-          usage: null,
-        },
-        owner.token,
-      );
+      await endReply({
+        status: 'cancelled',
+        content: earlier.text,
+        finishReason: null,
+        usage: null,
+      });
       metrics.jobs.inc({ queue: 'chat', outcome: 'cancelled' });
       return 'cancelled';
     }
@@ -134,8 +133,7 @@ export function createReplyHandler(deps: ReplyHandlerDeps) {
     const continuation = createContinuation(earlier.text);
     const batcher = createTokenBatcher({
       intervalMs: deps.batchMs,
-      flush: (text) =>
-        appendEvent(redis, eventsKey, { type: 'token', data: { text } }, owner).then(() => undefined),
+      flush: (text) => append({ type: 'token', data: { text } }).then(() => undefined),
     });
     let finishReason: string | null = null;
     let usage: Usage | null = null;
@@ -178,7 +176,7 @@ export function createReplyHandler(deps: ReplyHandlerDeps) {
           const step = continuation.next(text);
           if (step.reset) {
             await batcher.drain();
-            await appendEvent(redis, eventsKey, { type: 'reset', data: { attempt } }, owner);
+            await append({ type: 'reset', data: { attempt } });
           }
           if (step.write) batcher.push(step.write);
         }
@@ -195,8 +193,8 @@ export function createReplyHandler(deps: ReplyHandlerDeps) {
       llm.end('ok', { usage, finishReason });
       await batcher.drain();
       if (continuation.needsResetAtEnd) {
-        await appendEvent(redis, eventsKey, { type: 'reset', data: { attempt } }, owner);
-        await appendEvent(redis, eventsKey, { type: 'token', data: { text: continuation.generated } }, owner);
+        await append({ type: 'reset', data: { attempt } });
+        await append({ type: 'token', data: { text: continuation.generated } });
       }
       const endedAt = Date.now();
       const timings = {
@@ -211,18 +209,13 @@ export function createReplyHandler(deps: ReplyHandlerDeps) {
       if (usage && firstTokenAt && lastTokenAt > firstTokenAt) {
         metrics.tokensPerSecond.observe(usage.completionTokens / ((lastTokenAt - firstTokenAt) / 1000));
       }
-      const ended = await finalizeReply(
-        finalizer,
-        data,
-        {
-          status: 'complete',
-          content: continuation.generated,
-          finishReason,
-          usage,
-          timings,
-        },
-        owner.token,
-      );
+      const ended = await endReply({
+        status: 'complete',
+        content: continuation.generated,
+        finishReason,
+        usage,
+        timings,
+      });
       // The reply ended while this attempt was finishing (cancelled, or taken over by a newer attempt).
       if (!ended) log.warn({ replyId: data.replyId, attempt }, 'reply already ended or taken over');
       metrics.llmRequests.inc({ outcome: 'ok' });
@@ -244,17 +237,12 @@ export function createReplyHandler(deps: ReplyHandlerDeps) {
       llm?.end(cancelled ? 'cancelled' : 'error', { usage, finishReason, error });
       if (cancelled) {
         await batcher.drain().catch(() => undefined);
-        await finalizeReply(
-          finalizer,
-          data,
-          {
-            status: 'cancelled',
-            content: continuation.text,
-            finishReason: 'cancelled',
-            usage,
-          },
-          owner.token,
-        );
+        await endReply({
+          status: 'cancelled',
+          content: continuation.text,
+          finishReason: 'cancelled',
+          usage,
+        });
         metrics.llmRequests.inc({ outcome: 'cancelled' });
         metrics.jobs.inc({ queue: 'chat', outcome: 'cancelled' });
         return 'cancelled';
@@ -273,18 +261,13 @@ export function createReplyHandler(deps: ReplyHandlerDeps) {
       log.warn({ err: error, replyId: data.replyId, attempt, lastAttempt }, 'reply attempt failed');
       if (lastAttempt) {
         await batcher.drain().catch(() => undefined);
-        await finalizeReply(
-          finalizer,
-          data,
-          {
-            status: 'failed',
-            content: continuation.text,
-            finishReason: null,
-            usage,
-            error: { code: 'llm_failed', message: 'The reply could not be generated. Please try again.' },
-          },
-          owner.token,
-        );
+        await endReply({
+          status: 'failed',
+          content: continuation.text,
+          finishReason: null,
+          usage,
+          error: { code: 'llm_failed', message: 'The reply could not be generated. Please try again.' },
+        });
         metrics.jobs.inc({ queue: 'chat', outcome: 'failed' });
         if (!retryable) throw new UnrecoverableError((error as Error).message);
       } else {
