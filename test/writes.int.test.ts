@@ -3,6 +3,7 @@ import { ReceiveMessageCommand, SendMessageBatchCommand } from '@aws-sdk/client-
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WriteOf } from '../shared/jobs/writes.messages';
 import { createSqs } from '../shared/sqs/sqs.client';
+import { createWritesProducer } from '../shared/sqs/writes.producer';
 import { eventually } from './harness/client';
 import { dialects } from './harness/databases';
 import { type Stack, startStack } from './harness/stack';
@@ -63,6 +64,25 @@ describe.each(dialects)('durable writes on %s', (database) => {
       .execute();
     expect(again).toHaveLength(2);
     expect(rows.map((r) => r.role).sort()).toEqual(['assistant', 'user']);
+  });
+
+  it('stores text holding U+FFFE and U+FFFF exactly, through the escaped SQS body', async () => {
+    const userId = randomUUID();
+    const conversationId = randomUUID();
+    const message = turn(userId, conversationId);
+    message.user.content = 'a\uFFFEb\uFFFFc';
+    message.assistant.content = '\uFFFF then \uFFFE';
+    await createWritesProducer({
+      sqs: createSqs({ SQS_ENDPOINT: stack.sqs.endpoint, AWS_REGION: 'us-east-1' }),
+      queueUrl: stack.queues.url,
+    }).send(message);
+    const rows = await eventually(
+      () =>
+        stack.db.selectFrom('messages').selectAll().where('conversation_id', '=', conversationId).execute(),
+      (r) => r.length === 2,
+    );
+    expect(rows.find((r) => r.role === 'user')?.content).toBe(message.user.content);
+    expect(rows.find((r) => r.role === 'assistant')?.content).toBe(message.assistant.content);
   });
 
   it('dead-letters poison messages without blocking the rest of the batch or the group', async () => {
