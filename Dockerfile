@@ -1,11 +1,11 @@
 # syntax=docker/dockerfile:1
 #
-# One image runs every Aira process; the command picks which one:
-#   docker run aira                                              # gateway (the default)
-#   docker run aira node --import tsx workers/chat/main.ts       # chat worker
-#   docker run aira node --import tsx workers/writer/main.ts     # writer worker
-#   docker run aira node --import tsx shared/db/migrate.main.ts  # migrations, then exit
-# TypeScript runs through tsx (a runtime dependency), so there is no compile step.
+# One image runs every Aira process, compiled to JavaScript by `npm run build`; the command picks
+# which one (every process starts with the tracing preload, as shared/process/entries.ts says):
+#   docker run aira                                                                              # gateway (the default)
+#   docker run aira node --import ./dist/shared/telemetry/instrument.js dist/workers/chat/main.js     # chat worker
+#   docker run aira node --import ./dist/shared/telemetry/instrument.js dist/workers/writer/main.js   # writer worker
+#   docker run aira node --import ./dist/shared/telemetry/instrument.js dist/shared/db/migrate.main.js  # migrations, then exit
 
 ARG NODE_IMAGE=node:20-bookworm-slim
 
@@ -27,16 +27,18 @@ FROM build-tools AS prod-deps
 COPY package.json package-lock.json ./
 RUN --mount=type=cache,target=/root/.npm npm ci --omit=dev --workspaces=false --no-audit --no-fund
 
-# The browser bundle (web/dist); in AWS it is served from S3, locally the gateway serves it.
-FROM dev-deps AS web
+# The compiled processes (dist/) and the browser bundle (web/dist; in AWS it is served from S3,
+# locally the gateway serves it).
+FROM dev-deps AS build
 COPY . .
-RUN npm run build:web
+RUN npm run build
 
 FROM base AS runtime
 ENV NODE_ENV=production
 COPY --from=prod-deps /app/node_modules ./node_modules
-COPY . .
-COPY --from=web /app/web/dist ./web/dist
+COPY package.json ./
+COPY --from=build /app/dist ./dist
+COPY --from=build /app/web/dist ./web/dist
 # The SQLite default (AIRA_DATA_DIR=./data) must be writable by the unprivileged user.
 RUN mkdir -p /app/data && chown node:node /app/data
 USER node
@@ -44,4 +46,4 @@ EXPOSE 3000 9101 9102
 # Gateway: PORT and /healthz. Workers set HEALTHCHECK_PORT=$METRICS_PORT and HEALTHCHECK_PATH=/metrics.
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.HEALTHCHECK_PORT||process.env.PORT||3000)+(process.env.HEALTHCHECK_PATH||'/healthz')).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-CMD ["node", "--import", "tsx", "--import", "./shared/telemetry/instrument.ts", "services/gateway/main.ts"]
+CMD ["node", "--import", "./dist/shared/telemetry/instrument.js", "dist/services/gateway/main.js"]

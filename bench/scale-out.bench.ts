@@ -101,8 +101,8 @@ export async function scaleOutBench(opts: { jobs?: number; maxWorkers?: number }
         if (output.length > 100) output.shift();
       },
       fleets: {
-        chat: { entry: 'workers/chat/main.ts', env: stack.env },
-        writer: { entry: 'workers/writer/main.ts', env: stack.env },
+        chat: { entry: 'chat-worker', env: stack.env },
+        writer: { entry: 'writer-worker', env: stack.env },
       },
     });
     const chat = () => autoscaler!.status().fleets.find((f) => f.name === 'chat')!;

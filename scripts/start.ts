@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
@@ -7,11 +6,12 @@ import { defaultFleets, startAutoscaler } from '../services/autoscaler/autoscale
 import { loadAutoscalerConfig } from '../services/autoscaler/autoscaler.config';
 import { runMain } from '../shared/config/env';
 import { createDb, dialectOf, migrateToLatest } from '../shared/db/database';
+import { entryCommand, repoRoot } from '../shared/process/entries';
 import { createSqs, resolveWritesQueues } from '../shared/sqs/sqs.client';
 import { startSqsEmulator } from '../shared/sqs/sqs.emulator';
 import { humanize } from './start/log.prefix';
 import { ensureRedis } from './start/redis.local';
-import { type ServiceProcess, spawnService, tsEntry } from './start/service.process';
+import { type ServiceProcess, spawnService } from './start/service.process';
 import { loadStartConfig } from './start/start.config';
 
 /**
@@ -52,7 +52,7 @@ runMain(async () => {
   if (!config.OPENAI_API_KEY) {
     llm = await spawnService({
       name: 'llm-sim',
-      ...tsEntry('services/llm-sim/main.ts'),
+      ...entryCommand('llm-sim'),
       env: { LLM_SIM_PORT: String(config.LLM_SIM_PORT) },
       ready: new URL(`http://127.0.0.1:${config.LLM_SIM_PORT}/healthz`),
       index: index++,
@@ -72,10 +72,8 @@ runMain(async () => {
   );
   await db.destroy();
 
-  if (!existsSync(resolve('web/dist/index.html'))) {
-    say('building the web app');
-    const build = spawnSync(process.execPath, ['--import', 'tsx', 'web/build.ts'], { stdio: 'inherit' });
-    if (build.status !== 0) throw new Error('the web app did not build (npm run build:web)');
+  if (!existsSync(resolve(repoRoot, 'web/dist/index.html'))) {
+    say('no web app in web/dist: `npm run build` builds it (`npm start` does so first)');
   }
 
   const env: Record<string, string | undefined> = {
@@ -95,7 +93,7 @@ runMain(async () => {
       Array.from({ length: count }, (_, i) =>
         spawnService({
           name: `${fleet}-${i + 1}`,
-          ...tsEntry(`workers/${fleet}/main.ts`),
+          ...entryCommand(`${fleet}-worker`),
           env: { ...env, METRICS_PORT: String(base + i), WORKER_ID: `${fleet}-${i + 1}` },
           ready: new URL(`http://127.0.0.1:${base + i}/healthz`),
           index: index++,
@@ -132,7 +130,7 @@ runMain(async () => {
     : await spawnFleet('chat', config.CHAT_WORKERS, config.CHAT_METRICS_PORT_BASE);
   const gateway = await spawnService({
     name: 'gateway',
-    ...tsEntry('services/gateway/main.ts'),
+    ...entryCommand('gateway'),
     env: { ...env, PORT: String(config.PORT) },
     ready: new URL(`http://127.0.0.1:${config.PORT}/healthz`),
     index: index++,

@@ -5,6 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { queueMetricsNamespace } from '../../services/queue-metrics/queue-metrics.names';
+import { containerCommand, type EntryName } from '../../shared/process/entries';
 import { fleets } from '../../shared/scaling/fleets.config';
 import type { Data } from './data';
 import type { Queues } from './queues';
@@ -32,7 +33,7 @@ const gatewayStopTimeoutSeconds = 30;
 interface AppContainer {
   readonly cpu: number;
   readonly memoryLimitMiB: number;
-  readonly entry: string;
+  readonly entry: EntryName;
   readonly environment: Record<string, string>;
   readonly secrets: Record<string, ecs.Secret>;
   readonly stopTimeoutSeconds?: number;
@@ -85,7 +86,7 @@ export class Services extends Construct {
     const migrate = this.addContainer(gatewayTask, 'migrate', {
       cpu: 128,
       memoryLimitMiB: 256,
-      entry: 'shared/db/migrate.main.ts',
+      entry: 'migrate',
       environment: { NODE_ENV: 'production' },
       secrets: { DATABASE_URL: databaseUrl },
       runOnce: true,
@@ -93,7 +94,7 @@ export class Services extends Construct {
     const gatewayContainer = this.addContainer(gatewayTask, 'gateway', {
       cpu: 384,
       memoryLimitMiB: 768,
-      entry: 'services/gateway/main.ts',
+      entry: 'gateway',
       environment: { ...common, PORT: String(gatewayPort), OTEL_SERVICE_NAME: 'aira-gateway' },
       secrets: { DATABASE_URL: databaseUrl, OPS_TOKEN: ecs.Secret.fromSecretsManager(secrets.opsToken) },
       stopTimeoutSeconds: gatewayStopTimeoutSeconds,
@@ -113,7 +114,7 @@ export class Services extends Construct {
     this.addContainer(chatTask, 'chat-worker', {
       cpu: 512,
       memoryLimitMiB: 1024,
-      entry: 'workers/chat/main.ts',
+      entry: 'chat-worker',
       environment: {
         ...common,
         METRICS_PORT: String(chatMetricsPort),
@@ -137,7 +138,7 @@ export class Services extends Construct {
     this.addContainer(writerTask, 'writer-worker', {
       cpu: 256,
       memoryLimitMiB: 512,
-      entry: 'workers/writer/main.ts',
+      entry: 'writer-worker',
       environment: {
         ...common,
         METRICS_PORT: String(writerMetricsPort),
@@ -158,7 +159,7 @@ export class Services extends Construct {
     this.addContainer(metricsTask, 'queue-metrics', {
       cpu: 256,
       memoryLimitMiB: 512,
-      entry: 'services/queue-metrics/main.ts',
+      entry: 'queue-metrics',
       environment: { NODE_ENV: 'production', AWS_REGION: Stack.of(this).region, REDIS_URL: data.redisUrl },
       secrets: {},
     });
@@ -207,8 +208,8 @@ export class Services extends Construct {
   ): ecs.ContainerDefinition {
     return task.addContainer(name, {
       image: this.props.image,
-      // The preload starts tracing (when OTEL_EXPORTER_OTLP_ENDPOINT is set) before the app loads.
-      command: ['node', '--import', 'tsx', '--import', './shared/telemetry/instrument.ts', spec.entry],
+      // The compiled entry, with the preload that starts tracing (when OTEL_EXPORTER_OTLP_ENDPOINT is set) before the app loads.
+      command: containerCommand(spec.entry),
       cpu: spec.cpu,
       memoryLimitMiB: spec.memoryLimitMiB,
       environment: spec.environment,

@@ -62,8 +62,8 @@ function policiesOf(targetId: string): Record<string, unknown>[] {
 }
 
 const workerFleets = [
-  { name: 'chat', entry: 'workers/chat/main.ts', fleet: fleets.chat },
-  { name: 'writer', entry: 'workers/writer/main.ts', fleet: fleets.writer },
+  { name: 'chat', entry: 'dist/workers/chat/main.js', fleet: fleets.chat },
+  { name: 'writer', entry: 'dist/workers/writer/main.js', fleet: fleets.writer },
 ] as const;
 
 describe.each(workerFleets)('$name worker scaling', ({ entry, fleet }) => {
@@ -136,7 +136,7 @@ function policyIdOf(targetId: string, type: string): string {
 
 describe('scaling metrics', () => {
   it('scales writers on SQS visible + in-flight messages and the SQS oldest-message age', () => {
-    const json = JSON.stringify(policiesOf(scalableTargetOf(serviceRunning('workers/writer/main.ts'))[0]));
+    const json = JSON.stringify(policiesOf(scalableTargetOf(serviceRunning('dist/workers/writer/main.js'))[0]));
     expect(json).toContain('ApproximateNumberOfMessagesVisible');
     expect(json).toContain('ApproximateNumberOfMessagesNotVisible');
     expect(json).toContain('(backlog0 + backlog1)');
@@ -146,13 +146,13 @@ describe('scaling metrics', () => {
       Threshold: fleets.writer.queueAgeSloSeconds,
       Period: 60,
       AlarmActions: Match.arrayWith([
-        { Ref: policyIdOf(scalableTargetOf(serviceRunning('workers/writer/main.ts'))[0], 'StepScaling') },
+        { Ref: policyIdOf(scalableTargetOf(serviceRunning('dist/workers/writer/main.js'))[0], 'StepScaling') },
       ]),
     });
   });
 
   it('scales chat workers on the published BullMQ metrics', () => {
-    const json = JSON.stringify(policiesOf(scalableTargetOf(serviceRunning('workers/chat/main.ts'))[0]));
+    const json = JSON.stringify(policiesOf(scalableTargetOf(serviceRunning('dist/workers/chat/main.js'))[0]));
     expect(json).toContain('"Namespace":"Aira/Queues"');
     expect(json).toContain('"MetricName":"Backlog"');
     expect(json).toContain('{"Name":"Queue","Value":"chat"}');
@@ -162,13 +162,13 @@ describe('scaling metrics', () => {
       Dimensions: [{ Name: 'Queue', Value: 'chat' }],
       Period: 60,
       AlarmActions: Match.arrayWith([
-        { Ref: policyIdOf(scalableTargetOf(serviceRunning('workers/chat/main.ts'))[0], 'StepScaling') },
+        { Ref: policyIdOf(scalableTargetOf(serviceRunning('dist/workers/chat/main.js'))[0], 'StepScaling') },
       ]),
     });
   });
 
   it('scales the gateway on ALB requests per target, and nothing on CPU', () => {
-    const [targetId, target] = scalableTargetOf(serviceRunning('services/gateway/main.ts'));
+    const [targetId, target] = scalableTargetOf(serviceRunning('dist/services/gateway/main.js'));
     expect(target.MinCapacity).toBe(2);
     const [policy] = policiesOf(targetId);
     expect(JSON.stringify(policy)).toContain('ALBRequestCountPerTarget');
@@ -178,7 +178,7 @@ describe('scaling metrics', () => {
   });
 
   it('leaves the desired count of scaled services to auto scaling', () => {
-    for (const entry of ['services/gateway/main.ts', 'workers/chat/main.ts', 'workers/writer/main.ts']) {
+    for (const entry of ['dist/services/gateway/main.js', 'dist/workers/chat/main.js', 'dist/workers/writer/main.js']) {
       expect(
         stack().resources('AWS::ECS::Service')[serviceRunning(entry)]?.Properties.DesiredCount,
       ).toBeUndefined();

@@ -24,10 +24,10 @@ interface Statement {
 }
 
 const entries = {
-  gateway: 'services/gateway/main.ts',
-  chat: 'workers/chat/main.ts',
-  writer: 'workers/writer/main.ts',
-  queueMetrics: 'services/queue-metrics/main.ts',
+  gateway: 'dist/services/gateway/main.js',
+  chat: 'dist/workers/chat/main.js',
+  writer: 'dist/workers/writer/main.js',
+  queueMetrics: 'dist/services/queue-metrics/main.js',
 } as const;
 
 function taskOf(entry: string) {
@@ -64,14 +64,8 @@ describe('services', () => {
   it('run one image with a different command each', () => {
     for (const entry of Object.values(entries)) {
       const container = containerOf(entry);
-      expect(container.Command).toEqual([
-        'node',
-        '--import',
-        'tsx',
-        '--import',
-        './shared/telemetry/instrument.ts',
-        entry,
-      ]);
+      // Compiled JavaScript with the tracing preload, as every process starts.
+      expect(container.Command).toEqual(['node', '--import', './dist/shared/telemetry/instrument.js', entry]);
       expect(container.Image).toBe(testImage);
     }
   });
@@ -89,7 +83,7 @@ describe('services', () => {
   it('run the migrations to completion before the gateway starts', () => {
     const gatewayTask = taskOf(entries.gateway);
     const migrate = gatewayTask.ContainerDefinitions.find((c) =>
-      c.Command.includes('shared/db/migrate.main.ts'),
+      c.Command.includes('dist/shared/db/migrate.main.js'),
     );
     expect(migrate?.Essential).toBe(false);
     expect(containerOf(entries.gateway)).toMatchObject({

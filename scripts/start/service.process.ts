@@ -1,6 +1,4 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { prefixLines } from './log.prefix';
 
 export interface ServiceProcess {
@@ -80,12 +78,3 @@ export async function spawnService(opts: {
     },
   };
 }
-
-/** The preload that starts tracing before the app's modules load (a no-op without OTEL_EXPORTER_OTLP_ENDPOINT). */
-const instrument = pathToFileURL(resolve(import.meta.dirname, '../../shared/telemetry/instrument.ts')).href;
-
-/** A TypeScript entry point of this repository, run through tsx, with tracing preloaded. */
-export const tsEntry = (entry: string) => ({
-  command: process.execPath,
-  args: ['--import', 'tsx', '--import', instrument, entry],
-});

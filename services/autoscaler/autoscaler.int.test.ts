@@ -101,11 +101,11 @@ describe('autoscaler running real worker processes', () => {
         // A target above the concurrency lets the policy shrink the fleet while every worker is
         // busy, so retiring workers with jobs in hand is certain to happen.
         chat: {
-          entry: 'workers/chat/main.ts',
+          entry: 'chat-worker',
           env: stack.env,
           scaling: { max: 6, concurrency: 4, targetBacklogPerWorker: 8, scaleDownWindowSeconds: 5 },
         },
-        writer: { entry: 'workers/writer/main.ts', env: stack.env, scaling: { max: 1 } },
+        writer: { entry: 'writer-worker', env: stack.env, scaling: { max: 1 } },
       },
     });
     locks = createJobLockReader({ redis: stack.redis, prefix: stack.env.AIRA_PREFIX!, queue: 'chat' });

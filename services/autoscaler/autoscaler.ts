@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import type { EntryName } from '../../shared/process/entries';
 import { createRedis } from '../../shared/redis/connection';
 import type { FleetName } from '../../shared/scaling/fleets.config';
 import { createSqs, resolveWritesQueues } from '../../shared/sqs/sqs.client';
@@ -16,8 +17,8 @@ import { createProcessLauncher } from './worker.process';
 
 /** How to run one fleet's workers. */
 export interface FleetSpec {
-  /** The worker's entry script, relative to the repository root or absolute. */
-  readonly entry: string;
+  /** The worker's entry point. */
+  readonly entry: EntryName;
   /** Environment of its processes, over this process's own; WORKER_ID and METRICS_PORT are set per worker. */
   readonly env?: Record<string, string | undefined>;
   /** Numbers that differ from shared/scaling/fleets.config.ts (after the AUTOSCALER_* bounds). */
@@ -39,8 +40,8 @@ export function defaultFleets(
   env: Record<string, string | undefined> = process.env,
 ): Record<FleetName, FleetSpec> {
   return {
-    chat: { entry: 'workers/chat/main.ts', env },
-    writer: { entry: 'workers/writer/main.ts', env },
+    chat: { entry: 'chat-worker', env },
+    writer: { entry: 'writer-worker', env },
   };
 }
 

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
-import { isAbsolute, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { type EntryName, entryCommand, type Runtime, repoRoot } from '../../shared/process/entries';
 import { activationLine, STANDBY_ENV, SUPERVISED_ENV } from '../../shared/scaling/supervision';
 
 /** What a worker process reports to its supervisor, read from its JSON log lines. */
@@ -31,8 +31,6 @@ export interface LaunchOptions {
 
 export type LaunchWorker = (opts: LaunchOptions, onEvent: (event: WorkerEvent) => void) => WorkerProcess;
 
-export const repoRoot = resolve(import.meta.dirname, '../..');
-
 // The supervisor learns readiness, metrics port and lock id from info lines, so workers it starts
 // log at least at info.
 const quieterThanInfo = new Set(['warn', 'error', 'fatal', 'silent']);
@@ -56,16 +54,17 @@ export function parseWorkerLine(line: string): Exclude<WorkerEvent, { type: 'exi
 }
 
 /**
- * Starts worker processes of one entry (TypeScript through tsx, from the repository root), each
- * with its own WORKER_ID and a free metrics port. Every line they print goes to `output` prefixed
- * with the worker's id.
+ * Starts worker processes of one entry, as every process is started (shared/process/entries.ts:
+ * compiled when this process is), each with its own WORKER_ID and a free metrics port. Every line
+ * they print goes to `output` prefixed with the worker's id.
  */
 export function createProcessLauncher(deps: {
-  entry: string;
+  entry: EntryName;
   env: Record<string, string | undefined>;
   output: (line: string) => void;
+  runtime?: Runtime;
 }): LaunchWorker {
-  const entry = isAbsolute(deps.entry) ? deps.entry : resolve(repoRoot, deps.entry);
+  const { command, args } = entryCommand(deps.entry, deps.runtime);
   const base: Record<string, string | undefined> = { ...process.env, ...deps.env, METRICS_PORT: '0' };
   if (quieterThanInfo.has(base.LOG_LEVEL ?? '')) base.LOG_LEVEL = 'info';
 
@@ -74,7 +73,7 @@ export function createProcessLauncher(deps: {
     const env = standby ? { ...base, [STANDBY_ENV]: '1' } : { ...base, WORKER_ID: name };
     // stdin stays open for the worker's life: it carries a standby's activation, and its end tells
     // the worker this process is gone (shared/scaling/supervision.ts).
-    const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+    const child = spawn(command, args, {
       cwd: repoRoot,
       env: { ...env, [SUPERVISED_ENV]: '1' },
       stdio: ['pipe', 'pipe', 'pipe'],

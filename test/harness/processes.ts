@@ -1,8 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
-import { tsEntry } from '../../scripts/start/service.process';
+import { pathToFileURL } from 'node:url';
+import { type EntryName, entryCommand, preload, repoRoot } from '../../shared/process/entries';
 
-export const repoRoot = resolve(import.meta.dirname, '../..');
+export { repoRoot };
 
 export interface ChildHandle {
   child: ChildProcess;
@@ -12,18 +13,44 @@ export interface ChildHandle {
   kill(signal?: NodeJS.Signals): void;
 }
 
+/** A TypeScript file of this repository run through tsx, with tracing preloaded as in production. */
+const sourceCommand = (file: string) => ({
+  command: process.execPath,
+  args: ['--import', 'tsx', '--import', pathToFileURL(resolve(repoRoot, `${preload}.ts`)).href, file],
+});
+
 /**
- * Runs one of Aira's entry points as a child process (TypeScript through tsx, tracing preloaded
- * as in production) and resolves once a line of its output matches `ready`.
+ * Runs a TypeScript file of this repository (an entry point, a script, a benchmark's server) as a
+ * child process and resolves once a line of its output matches `ready`.
  */
-export async function spawnEntry(
+export function spawnEntry(
   entry: string,
   env: Record<string, string>,
   ready: RegExp,
   timeoutMs = 30_000,
   args: string[] = [],
 ): Promise<ChildHandle> {
-  const launch = tsEntry(entry);
+  return spawnCommand(sourceCommand(entry), entry, env, ready, timeoutMs, args);
+}
+
+/** Runs one of Aira's processes compiled, exactly as `npm start` and production start it (`npm run build` first). */
+export function spawnCompiled(
+  name: EntryName,
+  env: Record<string, string>,
+  ready: RegExp,
+  timeoutMs = 30_000,
+): Promise<ChildHandle> {
+  return spawnCommand(entryCommand(name, 'compiled'), name, env, ready, timeoutMs);
+}
+
+async function spawnCommand(
+  launch: { command: string; args: string[] },
+  entry: string,
+  env: Record<string, string>,
+  ready: RegExp,
+  timeoutMs: number,
+  args: string[] = [],
+): Promise<ChildHandle> {
   const child = spawn(launch.command, [...launch.args, ...args], {
     cwd: repoRoot,
     env: { ...process.env, ...env },
