@@ -136,7 +136,9 @@ function policyIdOf(targetId: string, type: string): string {
 
 describe('scaling metrics', () => {
   it('scales writers on SQS visible + in-flight messages and the SQS oldest-message age', () => {
-    const json = JSON.stringify(policiesOf(scalableTargetOf(serviceRunning('dist/workers/writer/main.js'))[0]));
+    const json = JSON.stringify(
+      policiesOf(scalableTargetOf(serviceRunning('dist/workers/writer/main.js'))[0]),
+    );
     expect(json).toContain('ApproximateNumberOfMessagesVisible');
     expect(json).toContain('ApproximateNumberOfMessagesNotVisible');
     expect(json).toContain('(backlog0 + backlog1)');
@@ -146,7 +148,9 @@ describe('scaling metrics', () => {
       Threshold: fleets.writer.queueAgeSloSeconds,
       Period: 60,
       AlarmActions: Match.arrayWith([
-        { Ref: policyIdOf(scalableTargetOf(serviceRunning('dist/workers/writer/main.js'))[0], 'StepScaling') },
+        {
+          Ref: policyIdOf(scalableTargetOf(serviceRunning('dist/workers/writer/main.js'))[0], 'StepScaling'),
+        },
       ]),
     });
   });
@@ -178,7 +182,11 @@ describe('scaling metrics', () => {
   });
 
   it('leaves the desired count of scaled services to auto scaling', () => {
-    for (const entry of ['dist/services/gateway/main.js', 'dist/workers/chat/main.js', 'dist/workers/writer/main.js']) {
+    for (const entry of [
+      'dist/services/gateway/main.js',
+      'dist/workers/chat/main.js',
+      'dist/workers/writer/main.js',
+    ]) {
       expect(
         stack().resources('AWS::ECS::Service')[serviceRunning(entry)]?.Properties.DesiredCount,
       ).toBeUndefined();
