@@ -39,6 +39,8 @@ COPY --from=prod-deps /app/node_modules ./node_modules
 COPY package.json ./
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/web/dist ./web/dist
+# Redis scripts are read from their files at start (shared/redis/scripts.ts).
+COPY shared/redis/lua ./shared/redis/lua
 # The SQLite default (AIRA_DATA_DIR=./data) must be writable by the unprivileged user.
 RUN mkdir -p /app/data && chown node:node /app/data
 USER node

@@ -3,31 +3,40 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { spawnEntry } from '../test/harness/processes';
+import { buildRuntime } from '../scripts/build';
+import { spawnCompiled } from '../test/harness/processes';
+
+let built: Promise<unknown> | undefined;
 
 /**
- * The stack as `npm start` runs it (separate processes for gateway, workers and LLM simulator) on
- * ports of its own, for a benchmark to measure from the outside.
+ * The stack exactly as `npm start` runs it — the compiled launcher, its defaults (the autoscaler
+ * runs the worker fleets) — on ports, a Redis prefix, a queue and a data folder of its own, for a
+ * benchmark to measure from the outside. `env` changes what a benchmark needs changed, and says so.
  */
 export async function startBenchStack(env: Record<string, string> = {}) {
+  built ??= buildRuntime();
+  await built;
   const port = 3400 + Math.floor(Math.random() * 400);
   const llmPort = port + 1000;
+  const autoscalerPort = port + 1500;
   const prefix = `bench-${randomBytes(3).toString('hex')}`;
   const redisUrl = env.REDIS_URL ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-  const stack = await spawnEntry(
-    'scripts/start.ts',
+  const stack = await spawnCompiled(
+    'start',
     {
       PORT: String(port),
       LLM_SIM_PORT: String(llmPort),
       SQS_EMULATOR_PORT: String(port + 2000),
+      AUTOSCALER_PORT: String(autoscalerPort),
+      AUTOSCALER_URL: `http://127.0.0.1:${autoscalerPort}/status`,
       CHAT_METRICS_PORT_BASE: String(port + 3000),
       WRITER_METRICS_PORT_BASE: String(port + 3100),
       AIRA_PREFIX: prefix,
       AIRA_DATA_DIR: mkdtempSync(join(tmpdir(), 'aira-bench-')),
       SQS_WRITES_QUEUE_NAME: `aira-writes-bench-${randomBytes(3).toString('hex')}.fifo`,
       LOG_LEVEL: 'warn',
-      // Fixed worker counts: a benchmark measures the path, not the autoscaler (which has its own).
-      AUTOSCALE: 'false',
+      // One client address makes every request of a benchmark: the per-address limits would
+      // measure themselves.
       RATE_LIMIT_AUTH_PER_MIN: '1000000',
       RATE_LIMIT_CHAT_PER_MIN: '1000000',
       ...env,
@@ -38,6 +47,7 @@ export async function startBenchStack(env: Record<string, string> = {}) {
   return {
     baseUrl: `http://127.0.0.1:${port}`,
     llmBaseUrl: `http://127.0.0.1:${llmPort}/v1`,
+    autoscalerUrl: `http://127.0.0.1:${autoscalerPort}`,
     prefix,
     redisUrl,
     /** Everything the launcher and its services printed so far, each line behind its service's name. */

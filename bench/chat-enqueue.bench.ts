@@ -20,7 +20,7 @@ export async function chatEnqueueBench(
   const connections = opts.connections ?? 100;
   const seconds = opts.seconds ?? 10;
   const rounds = 3;
-  const stack = await startBenchStack({ CHAT_WORKERS: '0', WRITER_WORKERS: '0' });
+  const stack = await startBenchStack({ AUTOSCALE: 'false', CHAT_WORKERS: '0', WRITER_WORKERS: '0' });
   const bare = await spawnEntry('bench/bare-fastify.main.ts', {}, /bare fastify listening on/);
   const redis = new Redis(stack.redisUrl);
   try {

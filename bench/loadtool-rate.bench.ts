@@ -74,7 +74,7 @@ export async function loadtoolRateBench(
   const connections = opts.connections ?? 50;
   const seconds = opts.seconds ?? 10;
   const rounds = opts.rounds ?? 3;
-  const stack = await startBenchStack({ CHAT_WORKERS: '0', WRITER_WORKERS: '0' });
+  const stack = await startBenchStack({ AUTOSCALE: 'false', CHAT_WORKERS: '0', WRITER_WORKERS: '0' });
   try {
     const url = `${stack.baseUrl}/healthz`;
     // Warm the gateway's route (JIT) before anything is measured.

@@ -1,6 +1,6 @@
 import { chatEnqueueBench } from './chat-enqueue.bench';
+import { firstTokenBench } from './first-token.bench';
 import { loadtoolRateBench } from './loadtool-rate.bench';
-import { queueTaxBench } from './queue-tax.bench';
 import { scaleOutBench } from './scale-out.bench';
 import { sseStreamsBench } from './sse-streams.bench';
 import { surveyThroughputBench } from './survey-throughput.bench';
@@ -8,8 +8,8 @@ import { surveyThroughputBench } from './survey-throughput.bench';
 /** `npm run bench [-- name ...]`: runs the named benchmarks (all when none is named). */
 const benches: Record<string, () => Promise<unknown>> = {
   'chat-enqueue': () => chatEnqueueBench(),
+  'first-token': () => firstTokenBench(),
   'loadtool-rate': () => loadtoolRateBench(),
-  'queue-tax': () => queueTaxBench(),
   'scale-out': () => scaleOutBench(),
   'survey-throughput': () => surveyThroughputBench(),
   'sse-streams': () => sseStreamsBench(),

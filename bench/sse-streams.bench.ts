@@ -26,11 +26,11 @@ export async function sseStreamsBench(opts: { streams?: number; step?: number; s
   const sampleSize = opts.sample ?? 1000;
   // Both this process and the gateway hold one descriptor per stream; the gateway inherits ours.
   const limit = raiseFileLimit(target + 2000);
-  const stack = await startBenchStack({ CHAT_WORKERS: '0', WRITER_WORKERS: '0' });
+  const stack = await startBenchStack({ AUTOSCALE: 'false', CHAT_WORKERS: '0', WRITER_WORKERS: '0' });
   const redis = new Redis(stack.redisUrl);
   const held: HeldStream[] = [];
   try {
-    const gateway = findChild(stack.pid, 'services/gateway/main.ts');
+    const gateway = findChild(stack.pid, 'services/gateway/main');
     const port = Number(new URL(stack.baseUrl).port);
     const redisPort = Number(new URL(stack.redisUrl).port || 6379);
     const api = createClient(stack.baseUrl);

@@ -83,8 +83,8 @@ describe('one chat message is one trace', () => {
     const fetchSpan = one('LLM HTTP call', (s) => s.parentSpanId === llm.spanId && s.kind === CLIENT);
     expect(String(fetchSpan.attributes['url.full'])).toContain('/chat/completions');
     // Token batches and the final event appended to the reply stream inside the job, each by the
-    // script that appends once (EVAL), in the message's trace.
-    const appends = spans.filter((s) => s.service === 'chat-worker' && s.name === 'eval');
+    // script that appends once (EVALSHA of a registered script), in the message's trace.
+    const appends = spans.filter((s) => s.service === 'chat-worker' && s.name === 'evalsha');
     expect(appends.length, 'reply stream appends').toBeGreaterThan(1);
     const send = one('SQS send', (s) => s.service === 'chat-worker' && s.kind === PRODUCER);
     expect(send.name).toMatch(/send/);

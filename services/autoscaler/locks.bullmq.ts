@@ -1,38 +1,25 @@
 import type { Redis } from 'ioredis';
+import { registerScripts } from '../../shared/redis/scripts';
 
 /**
  * Counts the jobs each BullMQ worker holds, from the queue's `active` list and the job locks: a
  * BullMQ 5 worker locks a job with the token `<worker.id>:<n>` (`<prefix>:<queue>:<jobId>:lock`).
- * An active job without a lock is stalled or just being taken, and belongs to no one.
+ * An active job without a lock is stalled or just being taken, and belongs to no one. One script
+ * reads them all (lua/bullmqJobLocks-1.lua).
  */
 export interface JobLockReader {
   /** Jobs held, by BullMQ worker id. */
   read(): Promise<Map<string, number>>;
 }
 
-const SCRIPT = `
-local ids = redis.call('LRANGE', KEYS[1], 0, -1)
-local owners = {}
-for _, id in ipairs(ids) do
-  local token = redis.call('GET', ARGV[1] .. id .. ':lock')
-  if token then owners[#owners + 1] = token end
-end
-return owners
-`;
-
-const COMMAND = 'airaBullmqJobLocks';
-
-type LocksCommand = (active: string, jobPrefix: string) => Promise<unknown>;
-
 export function createJobLockReader(deps: { redis: Redis; prefix: string; queue: string }): JobLockReader {
   const { redis } = deps;
-  if (!(COMMAND in redis)) redis.defineCommand(COMMAND, { numberOfKeys: 1, lua: SCRIPT });
-  const run = (redis as unknown as Record<typeof COMMAND, LocksCommand>)[COMMAND].bind(redis);
+  registerScripts(redis);
   const base = `${deps.prefix}:${deps.queue}:`;
 
   return {
     async read() {
-      const tokens = await run(`${base}active`, base);
+      const tokens = await redis.bullmqJobLocks(`${base}active`, base);
       if (!Array.isArray(tokens)) {
         throw new Error(
           `Reading the job locks of BullMQ queue "${deps.queue}" returned ${JSON.stringify(tokens)}`,

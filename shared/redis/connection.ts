@@ -1,4 +1,5 @@
 import { Redis, type RedisOptions } from 'ioredis';
+import { registerScripts } from './scripts';
 
 /** Where a connection reports losing Redis and getting it back (a pino logger fits). */
 export interface ConnectionLog {
@@ -24,6 +25,8 @@ export function createRedis(
     lazyConnect: false,
     ...rest,
   });
+  // Every connection can run Aira's scripts (EVALSHA; see scripts.ts).
+  registerScripts(redis);
   let lost = false;
   redis.on('error', (err: Error) => {
     if (lost) return;

@@ -26,6 +26,8 @@ export function redisKeys(prefix: string) {
     /** A reply's owner, conversation and status; `endedAt` is set once, when the reply ends (reply.finalizer). */
     reply: (replyId: string) => `${prefix}:reply:${replyId}`,
     replyEvents: (replyId: string) => `${prefix}:reply:${replyId}:events`,
+    /** Pub/sub channel on which each entry added to a reply's stream is announced (lua/includes/publishEvent.lua). */
+    replyLive: (replyId: string) => `${prefix}:reply:${replyId}:live`,
     replyCancel: (replyId: string) => `${prefix}:reply:${replyId}:cancel`,
     /** Pub/sub channel on which a cancel reaches the worker that owns the job. */
     cancelChannel: `${prefix}:cancel`,

@@ -1,6 +1,7 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Usage } from '../jobs/writes.messages';
+import { registerScripts } from '../redis/scripts';
 
 /** Per-hop times of one reply, in milliseconds, reported with `done`. */
 export interface ReplyTimings {
@@ -31,23 +32,6 @@ export function appendEventArgs(key: string, event: ReplyEvent, maxLen?: number)
 }
 
 /**
- * XADD, unless an entry with this append's key `k` is among the stream's last few: when the
- * connection drops after Redis applied an XADD but before its reply came back, ioredis sends the
- * command again on reconnect, and a plain XADD would stream the same tokens twice. With an owner
- * token (ARGV[4]) it appends only while the reply hash (KEYS[2]) still names that owner, and
- * answers nil otherwise.
- */
-const appendOnceScript = `
-if ARGV[4] ~= '' and redis.call('HGET', KEYS[2], 'owner') ~= ARGV[4] then return false end
-for _, entry in ipairs(redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 8)) do
-  local fields = entry[2]
-  for i = 1, #fields, 2 do
-    if fields[i] == 'k' and fields[i + 1] == ARGV[1] then return entry[1] end
-  end
-end
-return redis.call('XADD', KEYS[1], '*', 'e', ARGV[2], 'd', ARGV[3], 'k', ARGV[1])`;
-
-/**
  * The attempt that owns a reply: each attempt of a chat job writes a fresh token to the reply hash
  * as it starts, so an older attempt still running (its lock lapsed while Redis was away, and the
  * job was taken up again) can no longer write to the stream.
@@ -65,25 +49,27 @@ export class SupersededError extends Error {
   }
 }
 
-/** Appends one event to a reply stream, once even if the command is sent twice. */
+/**
+ * Appends one event to a reply stream and announces it on the reply's live channel, once even if
+ * the command is sent twice (lua/appendEvent-2.lua); with an owner, only while it owns the reply.
+ */
 export async function appendEvent(
   redis: Redis,
-  key: string,
+  stream: { key: string; channel: string },
   event: ReplyEvent,
   owner?: ReplyOwner,
 ): Promise<string> {
-  const id = await redis.eval(
-    appendOnceScript,
-    2,
-    key,
-    owner?.replyKey ?? key,
-    randomUUID(),
+  const id = await registerScripts(redis).appendEvent(
+    stream.key,
+    owner?.replyKey ?? stream.key,
+    randomBytes(9).toString('base64url'),
     event.type,
     JSON.stringify(event.data),
     owner?.token ?? '',
+    stream.channel,
   );
-  if (id === null) throw new SupersededError(owner?.replyKey ?? key);
-  return id as string;
+  if (id === null) throw new SupersededError(owner?.replyKey ?? stream.key);
+  return id;
 }
 
 export interface StoredEvent {

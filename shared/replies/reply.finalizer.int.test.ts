@@ -100,17 +100,18 @@ it('lets only the attempt that owns a reply write to it', async () => {
   const chat = job();
   const replyKey = keys.reply(chat.replyId);
   const eventsKey = keys.replyEvents(chat.replyId);
+  const stream = { key: eventsKey, channel: keys.replyLive(chat.replyId) };
   const before = sent.length;
   await direct.hset(replyKey, 'owner', 'first');
-  await appendEvent(redis, eventsKey, { type: 'token', data: { text: 'a' } }, { replyKey, token: 'first' });
+  await appendEvent(redis, stream, { type: 'token', data: { text: 'a' } }, { replyKey, token: 'first' });
   // A newer attempt takes the reply over; the first one can neither stream nor end it.
   await direct.hset(replyKey, 'owner', 'second');
   await expect(
-    appendEvent(redis, eventsKey, { type: 'token', data: { text: 'b' } }, { replyKey, token: 'first' }),
+    appendEvent(redis, stream, { type: 'token', data: { text: 'b' } }, { replyKey, token: 'first' }),
   ).rejects.toBeInstanceOf(SupersededError);
   expect(await finalizeReply(deps, chat, end, 'first')).toBe(false);
   expect(sent.length).toBe(before);
-  await appendEvent(redis, eventsKey, { type: 'token', data: { text: 'c' } }, { replyKey, token: 'second' });
+  await appendEvent(redis, stream, { type: 'token', data: { text: 'c' } }, { replyKey, token: 'second' });
   expect(await finalizeReply(deps, chat, end, 'second')).toBe(true);
   const events = await direct.xrange(eventsKey, '-', '+');
   expect(events.map(([, f]) => (f[1] === 'token' ? JSON.parse(f[3]!).text : f[1]))).toEqual([

@@ -2,9 +2,10 @@ import type { Redis } from 'ioredis';
 import type { ChatJob } from '../jobs/chat.job';
 import type { ReplyStatus, Usage, WriteOf } from '../jobs/writes.messages';
 import type { RedisKeys } from '../redis/keys';
+import { registerScripts } from '../redis/scripts';
 import type { WritesProducer } from '../sqs/writes.producer';
 import type { ReplyEvent, ReplyTimings } from './reply.events';
-import { type PendingTurn, pushTurnLua, type Turn, type TurnsPolicy } from './turns';
+import type { PendingTurn, Turn, TurnsPolicy } from './turns';
 
 export interface ReplyEnd {
   status: ReplyStatus;
@@ -43,34 +44,9 @@ export function turnMessage(job: ChatJob, end: ReplyEnd, at: number): WriteOf<'c
 }
 
 /**
- * The end of a reply in one step: the pending turn, the reply's status, the assistant turn in the
- * recent turns (`pushTurnLua`) and the final stream event — unless the reply has already
- * ended (`endedAt` is set only here). That makes the end happen once when ioredis resends the
- * script after a dropped connection, and when a second attempt runs beside the first (its lock
- * lapsed while Redis was away) and finishes after it; with an owner token, only while the reply
- * hash still names that owner (see ReplyOwner).
- * KEYS: reply, pending turns, turns, turns-complete marker, events.
- * ARGV: reply id, pending turn, turns TTL, status, ended at, assistant turn ('' for none), max
- * turns, event type, event data, stream TTL, owner token ('' for none).
- */
-const endOnceScript = `
-if redis.call('HEXISTS', KEYS[1], 'endedAt') == 1 then return 0 end
-if ARGV[11] ~= '' and redis.call('HGET', KEYS[1], 'owner') ~= ARGV[11] then return 0 end
-redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
-redis.call('EXPIRE', KEYS[2], ARGV[3])
-redis.call('HSET', KEYS[1], 'status', ARGV[4], 'endedAt', ARGV[5])
-redis.call('EXPIRE', KEYS[1], ARGV[3])
-if ARGV[6] ~= '' then
-  local turns, complete, turn, maxTurns, ttl = KEYS[3], KEYS[4], ARGV[6], ARGV[7], ARGV[3]
-  ${pushTurnLua}
-end
-redis.call('XADD', KEYS[5], '*', 'e', ARGV[8], 'd', ARGV[9])
-redis.call('EXPIRE', KEYS[5], ARGV[10])
-return 1`;
-
-/**
  * Ends a reply. Order matters for a worker that dies half-way: the pending turn (what the history
- * shows) and the final stream event go first, in one script; the SQS write last. A retry that
+ * shows) and the final stream event go first, in one script that runs once per reply
+ * (lua/endReply-5.lua); the SQS write last. A retry that
  * finds the final event only re-sends the write, which FIFO deduplication and the writer's unique
  * keys make harmless. Resolves false, sending nothing, when the reply had already ended or another
  * attempt owns it.
@@ -106,9 +82,7 @@ export async function finalizeReply(
     end.status === 'complete' && end.content
       ? { id: job.replyId, role: 'assistant', content: end.content, at }
       : undefined;
-  const ended = await deps.redis.eval(
-    endOnceScript,
-    5,
+  const ended = await registerScripts(deps.redis).endReply(
     deps.keys.reply(job.replyId),
     deps.keys.pendingTurns(job.conversationId),
     deps.keys.turns(job.conversationId),
@@ -125,6 +99,7 @@ export async function finalizeReply(
     JSON.stringify(event.data),
     deps.streamTtlSeconds,
     owner ?? '',
+    deps.keys.replyLive(job.replyId),
   );
   if (ended !== 1) return false;
   await deps.writes.send(turnMessage(job, end, at));

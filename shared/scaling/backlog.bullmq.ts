@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { registerScripts } from '../redis/scripts';
 
 /**
  * Reads a BullMQ queue's backlog in one Redis round trip, atomically, with a Lua script over the
@@ -34,73 +35,18 @@ export interface BullmqBacklogReader {
   read(queue: string): Promise<BullmqBacklog>;
 }
 
-const WRONG_TYPE = 'AIRA_BACKLOG_WRONGTYPE';
-
-// KEYS: wait, paused, active, prioritized, delayed. ARGV[1]: job key prefix `<prefix>:<queue>:`.
-const SCRIPT = `
-local expected = { 'list', 'list', 'list', 'zset', 'zset' }
-for i = 1, 5 do
-  local t = redis.call('TYPE', KEYS[i])['ok']
-  if t ~= 'none' and t ~= expected[i] then
-    return redis.error_reply('${WRONG_TYPE} ' .. KEYS[i] .. ' is a ' .. t .. ', BullMQ keeps a ' .. expected[i] .. ' there')
-  end
-end
-
-local oldest = -1
-local function consider(id)
-  if not id or string.sub(id, 1, 2) == '0:' then return end
-  local f = redis.call('HMGET', ARGV[1] .. id, 'timestamp', 'processedOn')
-  local since = tonumber(f[1])
-  local retried = tonumber(f[2])
-  if retried and (not since or retried > since) then since = retried end
-  if since and (oldest < 0 or since < oldest) then oldest = since end
-end
-
-consider(redis.call('LINDEX', KEYS[1], -1))
-consider(redis.call('LINDEX', KEYS[1], 0))
-consider(redis.call('LINDEX', KEYS[2], -1))
-consider(redis.call('LINDEX', KEYS[2], 0))
-consider(redis.call('ZRANGE', KEYS[4], 0, 0)[1])
-
-local now = redis.call('TIME')
-return {
-  redis.call('LLEN', KEYS[1]),
-  redis.call('LLEN', KEYS[2]),
-  redis.call('LLEN', KEYS[3]),
-  redis.call('ZCARD', KEYS[4]),
-  redis.call('ZCARD', KEYS[5]),
-  oldest,
-  tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000),
-}
-`;
-
-const COMMAND = 'airaBullmqBacklog';
-
-type BacklogCommand = (
-  wait: string,
-  paused: string,
-  active: string,
-  prioritized: string,
-  delayed: string,
-  jobPrefix: string,
-) => Promise<unknown>;
-
-/**
- * The script is registered with ioredis `defineCommand` (EVALSHA, falling back to EVAL once per
- * connection); defining it again on a shared client is a no-op.
- */
+/** The read is one script, lua/bullmqBacklog-5.lua, run by EVALSHA (shared/redis/scripts.ts). */
 export function createBullmqBacklogReader(deps: { redis: Redis; prefix?: string }): BullmqBacklogReader {
   const { redis } = deps;
   const prefix = deps.prefix ?? 'bull';
-  if (!(COMMAND in redis)) redis.defineCommand(COMMAND, { numberOfKeys: 5, lua: SCRIPT });
-  const run = (redis as unknown as Record<typeof COMMAND, BacklogCommand>)[COMMAND].bind(redis);
+  registerScripts(redis);
 
   return {
     async read(queue) {
       const base = `${prefix}:${queue}:`;
       let reply: unknown;
       try {
-        reply = await run(
+        reply = await redis.bullmqBacklog(
           `${base}wait`,
           `${base}paused`,
           `${base}active`,

@@ -105,7 +105,8 @@ export function createReplyHandler(deps: ReplyHandlerDeps) {
       .exec()) as [[null, [string, string[]][]], [null, number], [null, string[]], [null, number]];
     const earlier = earlierAttempt(entries);
     // Every write of this attempt goes through its ownership of the reply.
-    const append = (event: ReplyEvent) => appendEvent(redis, eventsKey, event, owner);
+    const stream = { key: eventsKey, channel: keys.replyLive(data.replyId) };
+    const append = (event: ReplyEvent) => appendEvent(redis, stream, event, owner);
     const endReply = (end: ReplyEnd) => finalizeReply(finalizer, data, end, owner.token);
     if (earlier.final) {
       deps.cancels.release(data.replyId);
