@@ -4,8 +4,8 @@ import { connect, type Socket } from 'node:net';
 export interface HeldStream {
   readonly socket: Socket;
   text: string;
-  /** Called on every chunk after the stream opened (a waiter for a token sets it). */
-  onData?: () => void;
+  /** Called with every chunk after the stream opened (a waiter for a token sets it). */
+  onData?: (chunk: string) => void;
 }
 
 const KEEP = 8192;
@@ -39,10 +39,11 @@ export function openStream(
       ),
     );
     socket.on('data', (chunk: Buffer) => {
-      held.text += chunk.toString('latin1');
+      const text = chunk.toString('latin1');
+      held.text += text;
       if (held.text.length > KEEP) held.text = held.text.slice(-KEEP);
       if (open) {
-        held.onData?.();
+        held.onData?.(text);
         return;
       }
       if (!held.text.includes('\r\n\r\n')) return;

@@ -45,13 +45,46 @@ describe.each(dialects)('chat path on %s', (database) => {
     const bob = await createClient(stack.baseUrl).guest();
     const conversationId = await bob.conversation();
     const { replyId } = await bob.send(conversationId, 'Tell me a long story about the sea');
+    // A second reader follows the whole stream live, as it is written.
+    const whole = bob.stream(replyId);
     const first = await bob.stream(replyId, { stopAfter: 3 });
     expect(first.events).toHaveLength(3);
     const rest = await bob.stream(replyId, { lastEventId: first.events.at(-1)!.id });
     const all = [...first.events, ...rest.events];
     expect(all.at(-1)?.event).toBe('done');
-    const full = await bob.stream(replyId);
+    const full = await whole;
     expect(all.map((e) => e.id)).toEqual(full.events.map((e) => e.id));
     expect(replyText(all)).toBe(replyText(full.events));
+  });
+
+  it('replays a stored reply from the history once its stream is gone, whatever the client holds', async () => {
+    const carol = await createClient(stack.baseUrl).guest();
+    const conversationId = await carol.conversation();
+    const { replyId } = await carol.send(conversationId, 'Say something short');
+    const live = await carol.stream(replyId);
+    const done = live.events.at(-1)!;
+    expect(done.event).toBe('done');
+    const text = replyText(live.events);
+    // Once the writer has stored the turn, the stream is removed from Redis.
+    await eventually(
+      () => stack.redis.exists(`${stack.env.AIRA_PREFIX}:reply:${replyId}:events`),
+      (n) => n === 0,
+    );
+
+    const fresh = await carol.stream(replyId);
+    expect(fresh.events.map((e) => e.event)).toEqual(['token', 'done']);
+    expect(replyText(fresh.events)).toBe(text);
+    // The events carry the id the final event had in the stream.
+    expect(fresh.events.map((e) => e.id)).toEqual([done.id, done.id]);
+
+    // A client that had part of it discards that part and gets the whole text.
+    const resumed = await carol.stream(replyId, { lastEventId: live.events[1]!.id });
+    expect(resumed.events.map((e) => e.event)).toEqual(['reset', 'token', 'done']);
+    expect(replyText([...live.events.slice(0, 2), ...resumed.events])).toBe(text);
+
+    // One that had the final event gets nothing more.
+    const after = await carol.stream(replyId, { lastEventId: done.id });
+    expect(after.status).toBe(200);
+    expect(after.events).toEqual([]);
   });
 });

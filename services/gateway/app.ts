@@ -152,8 +152,6 @@ export async function buildGateway(deps: GatewayDeps) {
     replies,
     conversations,
     hub: deps.hub,
-    keys,
-    exists: (key) => redis.exists(key),
     heartbeatMs: config.SSE_HEARTBEAT_MS,
     metrics: { open: metrics.streamsOpen, relay: metrics.hop },
   });

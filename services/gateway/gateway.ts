@@ -21,14 +21,20 @@ import { createStreamHub } from './replies/stream.hub';
 
 /**
  * Starts a gateway on its configured port. Its Redis footprint is fixed: one command connection
- * (also used by the BullMQ producer) and one blocking reader for every SSE stream it relays.
+ * (also used by the BullMQ producer) and one subscriber for every SSE stream it relays.
  */
 export async function startGateway(config: GatewayConfig) {
   const log = createLogger('gateway', config.LOG_LEVEL);
   const registry = createRegistry('gateway');
   const keys = redisKeys(config.AIRA_PREFIX);
   const redis = createRedis(config.REDIS_URL, { name: 'gateway:cmd', log });
-  const reader = createRedis(config.REDIS_URL, { name: 'gateway:streams', blocking: true, log });
+  // A subscriber connection cannot answer the ready check's INFO once subscribed.
+  const subscriber = createRedis(config.REDIS_URL, {
+    name: 'gateway:streams',
+    blocking: true,
+    enableReadyCheck: false,
+    log,
+  });
   await assertNoEviction(redis);
   const db = createDb({ url: config.DATABASE_URL, dataDir: config.AIRA_DATA_DIR });
   const sqs = createSqs(config);
@@ -39,7 +45,7 @@ export async function startGateway(config: GatewayConfig) {
     prefix: config.AIRA_PREFIX,
     telemetry: bullmqTelemetry(config),
   });
-  const hub = createStreamHub({ reader, control: redis, log });
+  const hub = createStreamHub({ subscriber, redis, keys, log });
   const ops = {
     queues: sharedReadings(
       createQueuesReader({
@@ -75,7 +81,7 @@ export async function startGateway(config: GatewayConfig) {
   shutdown.add(
     'redis',
     once(async () => {
-      await Promise.allSettled([redis.quit(), reader.quit()]);
+      await Promise.allSettled([redis.quit(), subscriber.quit()]);
     }),
   );
   shutdown.add(

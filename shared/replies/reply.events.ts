@@ -23,14 +23,6 @@ export type ReplyEvent =
 export type ReplyEventType = ReplyEvent['type'];
 export const finalEvents: ReadonlySet<ReplyEventType> = new Set(['done', 'cancelled', 'error']);
 
-/** A stream entry holds one event: field `e` is the type, `d` its JSON data (and `k`, see appendEvent). */
-export function appendEventArgs(key: string, event: ReplyEvent, maxLen?: number): (string | number)[] {
-  const args: (string | number)[] = [key];
-  if (maxLen) args.push('MAXLEN', '~', maxLen);
-  args.push('*', 'e', event.type, 'd', JSON.stringify(event.data));
-  return args;
-}
-
 /**
  * The attempt that owns a reply: each attempt of a chat job writes a fresh token to the reply hash
  * as it starts, so an older attempt still running (its lock lapsed while Redis was away, and the
@@ -78,7 +70,10 @@ export interface StoredEvent {
   data: string;
 }
 
-/** Decodes one XREAD/XRANGE entry: [id, [field, value, ...]]. */
+/**
+ * Decodes one XRANGE entry: [id, [field, value, ...]]. An entry holds one event: field `e` is its
+ * type, `d` its JSON data, `k` the key of the append that wrote it (lua/appendEvent-2.lua).
+ */
 export function decodeEntry(entry: [string, string[]]): StoredEvent {
   const [id, fields] = entry;
   let type = 'error' as ReplyEventType;

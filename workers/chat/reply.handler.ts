@@ -95,20 +95,29 @@ export function createReplyHandler(deps: ReplyHandlerDeps) {
     // step this attempt takes the reply over, so an older attempt still running stops writing
     // exactly where this one reads the stream.
     const owner: ReplyOwner = { replyKey: keys.reply(data.replyId), token: randomUUID() };
-    const [[, entries], [, cancelled], [, turnList], [, complete]] = (await redis
+    const [[, endedAt], [, entries], [, cancelled], [, turnList], [, complete]] = (await redis
       .multi()
+      .hget(owner.replyKey, 'endedAt')
       .xrange(eventsKey, '-', '+')
       .exists(keys.replyCancel(data.replyId))
       .lrange(keys.turns(data.conversationId), 0, -1)
       .exists(keys.turnsComplete(data.conversationId))
       .hset(owner.replyKey, 'owner', owner.token)
-      .exec()) as [[null, [string, string[]][]], [null, number], [null, string[]], [null, number]];
+      .exec()) as [
+      [null, string | null],
+      [null, [string, string[]][]],
+      [null, number],
+      [null, string[]],
+      [null, number],
+    ];
     const earlier = earlierAttempt(entries);
     // Every write of this attempt goes through its ownership of the reply.
     const stream = { key: eventsKey, channel: keys.replyLive(data.replyId) };
     const append = (event: ReplyEvent) => appendEvent(redis, stream, event, owner);
     const endReply = (end: ReplyEnd) => finalizeReply(finalizer, data, end, owner.token);
-    if (earlier.final) {
+    // Ended by an earlier attempt that died before its job was marked done (its stream may already
+    // be gone, once the turn was stored): only the write is sent again.
+    if (earlier.final || endedAt) {
       deps.cancels.release(data.replyId);
       const status = (await resendFinishedTurn(finalizer, data)) ?? 'complete';
       log.info({ replyId: data.replyId, status }, 'reply already ended; write re-sent');

@@ -112,8 +112,11 @@ async function assignPersonas(db: Db, messages: WriteOf<'survey.answers'>[]): Pr
 export const afterCommit: {
   [K in WriteKind]?: (tx: ChainableCommander, keys: RedisKeys, m: WriteOf<K>) => void;
 } = {
+  // The stream goes too: a client that comes for the reply now gets it replayed from the database
+  // (services/gateway/replies/reply.routes.ts); the reply hash keeps the final event's id for that.
   'chat.turn': (tx, keys, m) => {
     tx.hdel(keys.pendingTurns(m.conversationId), m.replyId);
+    tx.unlink(keys.replyEvents(m.replyId));
   },
   // The persona may have changed: the next read of the user loads it from the database.
   'survey.answers': (tx, keys, m) => {

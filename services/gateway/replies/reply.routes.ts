@@ -2,12 +2,11 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Gauge, Histogram } from 'prom-client';
-import type { RedisKeys } from '../../../shared/redis/keys';
 import { finalEvents, isStreamId, type StoredEvent } from '../../../shared/replies/reply.events';
 import type { ConversationStore } from '../conversations/conversation.store';
 import { errorResponses, ReplyParams } from '../http.schemas';
 import { HttpError, notFound } from '../plugins/errors';
-import type { ReplyService } from './reply.service';
+import type { ReplyMeta, ReplyService } from './reply.service';
 import { compareIds, type StreamHub } from './stream.hub';
 
 export interface ReplyRouteDeps {
@@ -15,11 +14,11 @@ export interface ReplyRouteDeps {
   replies: ReplyService;
   conversations: ConversationStore;
   hub: StreamHub;
-  keys: RedisKeys;
-  exists: (key: string) => Promise<number>;
   heartbeatMs: number;
   metrics: { open: Gauge; relay: Histogram<'hop'> };
 }
+
+const endedStatuses: ReadonlySet<string> = new Set(['complete', 'cancelled', 'failed']);
 
 const frame = (e: StoredEvent) => `id: ${e.id}\nevent: ${e.type}\ndata: ${e.data}\n\n`;
 
@@ -31,25 +30,32 @@ export const replyRoutes: FastifyPluginAsyncTypebox<ReplyRouteDeps> = async (app
     for (const finish of open) finish();
   });
 
-  /** A finished reply whose stream has expired, replayed from the history as two events. */
-  const replayFromHistory = async (
-    userId: string,
-    conversationId: string,
-    replyId: string,
-  ): Promise<StoredEvent[]> => {
-    const message = (await deps.conversations.history(userId, conversationId)).find((m) => m.id === replyId);
+  /**
+   * A finished reply whose stream is gone (removed once the reply was stored, or expired), replayed
+   * from the history: the whole text as one token and the final event. A client that already holds
+   * part of it (it resumes with a Last-Event-ID) is first told to discard that part (`reset`); one
+   * that had the final event gets nothing. The events carry the id the final event had in the stream.
+   */
+  const replayFromHistory = async (meta: ReplyMeta, from: string): Promise<StoredEvent[]> => {
+    const message = (await deps.conversations.history(meta.userId, meta.conversationId)).find(
+      (m) => m.id === meta.replyId,
+    );
     if (!message || message.status === 'streaming') return [];
+    const id = meta.finalId ?? `${message.createdAt}-0`;
+    if (from !== '0-0' && compareIds(from, id) >= 0) return [];
     const final: StoredEvent =
       message.status === 'complete'
-        ? { id: '0-2', type: 'done', data: JSON.stringify({ finishReason: 'stop', usage: null }) }
+        ? { id, type: 'done', data: JSON.stringify({ finishReason: 'stop', usage: null }) }
         : message.status === 'cancelled'
-          ? { id: '0-2', type: 'cancelled', data: JSON.stringify({ content: message.content }) }
+          ? { id, type: 'cancelled', data: JSON.stringify({ content: message.content }) }
           : {
-              id: '0-2',
+              id,
               type: 'error',
               data: JSON.stringify({ code: 'llm_failed', message: 'The reply failed.' }),
             };
-    return [{ id: '0-1', type: 'token', data: JSON.stringify({ text: message.content }) }, final];
+    const reset: StoredEvent[] =
+      from === '0-0' ? [] : [{ id, type: 'reset', data: JSON.stringify({ attempt: 0 }) }];
+    return [...reset, { id, type: 'token', data: JSON.stringify({ text: message.content }) }, final];
   };
 
   app.get(
@@ -77,12 +83,6 @@ export const replyRoutes: FastifyPluginAsyncTypebox<ReplyRouteDeps> = async (app
         );
       const meta = await deps.replies.find(request.userId, replyId);
       if (!meta) throw notFound('No such reply');
-      const key = deps.keys.replyEvents(replyId);
-      const ended = ['complete', 'cancelled', 'failed'].includes(meta.status);
-      const replay =
-        ended && !(await deps.exists(key))
-          ? await replayFromHistory(request.userId, meta.conversationId, replyId)
-          : null;
 
       reply.hijack();
       const res = reply.raw;
@@ -94,11 +94,6 @@ export const replyRoutes: FastifyPluginAsyncTypebox<ReplyRouteDeps> = async (app
         'x-accel-buffering': 'no',
       });
       res.write('retry: 1000\n\n');
-      if (replay) {
-        for (const event of replay) if (compareIds(event.id, from) > 0) res.write(frame(event));
-        res.end();
-        return;
-      }
       deps.metrics.open.inc();
       let firstToken = true;
       let finished = false;
@@ -112,12 +107,13 @@ export const replyRoutes: FastifyPluginAsyncTypebox<ReplyRouteDeps> = async (app
         deps.metrics.open.dec();
         res.end();
       };
-      const unsubscribe = deps.hub.subscribe(key, from, (events) => {
+      const relay = (events: StoredEvent[], replayed = false) => {
+        if (finished) return;
         let out = '';
         let last = false;
         for (const event of events) {
           out += frame(event);
-          if (event.type === 'token' && firstToken) {
+          if (event.type === 'token' && firstToken && !replayed) {
             firstToken = false;
             deps.metrics.relay.observe(
               { hop: 'relay' },
@@ -131,6 +127,22 @@ export const replyRoutes: FastifyPluginAsyncTypebox<ReplyRouteDeps> = async (app
         }
         res.write(out);
         if (last) finish();
+      };
+      const unsubscribe = deps.hub.subscribe(replyId, from, relay, async ({ gone }) => {
+        if (!gone || finished) return;
+        // No stream: the reply has not started yet (its events will come live), or it has ended
+        // and its stream is gone (stored, or expired): then it is replayed from the history.
+        try {
+          const now = await deps.replies.find(request.userId, replyId);
+          if (now && endedStatuses.has(now.status)) {
+            const events = await replayFromHistory(now, from);
+            if (events.length) relay(events, true);
+            else finish();
+          }
+        } catch (error) {
+          request.log.warn({ err: error, replyId }, 'replaying a finished reply failed');
+          finish();
+        }
       });
       open.add(finish);
       // Closing the connection only stops the relay; the reply goes on (cancel is explicit).

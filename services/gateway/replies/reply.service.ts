@@ -16,6 +16,8 @@ export interface ReplyMeta {
   userId: string;
   conversationId: string;
   status: string;
+  /** The id of the final event in the reply's stream, once it has ended. */
+  finalId?: string;
 }
 
 /**
@@ -84,7 +86,13 @@ export function createReplyService(deps: {
       const meta = await redis.hgetall(keys.reply(replyId));
       if (meta.userId) {
         return meta.userId === userId
-          ? { replyId, userId, conversationId: meta.conversationId ?? '', status: meta.status ?? 'queued' }
+          ? {
+              replyId,
+              userId,
+              conversationId: meta.conversationId ?? '',
+              status: meta.status ?? 'queued',
+              ...(meta.finalId && { finalId: meta.finalId }),
+            }
           : null;
       }
       const row = await findReplyMessage(deps.db, userId, replyId);

@@ -1,13 +1,9 @@
 import type { Redis } from 'ioredis';
-import { decodeEntry, type StoredEvent } from '../../../shared/replies/reply.events';
+import type { RedisKeys } from '../../../shared/redis/keys';
+import { decodeEntry, type ReplyEventType, type StoredEvent } from '../../../shared/replies/reply.events';
 import type { Logger } from '../../../shared/telemetry/logger';
 
 export type StreamListener = (events: StoredEvent[]) => void;
-
-interface Subscriber {
-  lastId: string;
-  listener: StreamListener;
-}
 
 /** Compares Redis stream ids (`ms-seq`). */
 export function compareIds(a: string, b: string): number {
@@ -16,148 +12,158 @@ export function compareIds(a: string, b: string): number {
   return am.length - bm.length || (am < bm ? -1 : am > bm ? 1 : 0) || Number(as) - Number(bs);
 }
 
+/** What the stream held when a subscriber caught up: nothing more will come once it is gone. */
+export interface CatchUp {
+  /** The stream key no longer exists (expired, or removed once the reply was stored). */
+  gone: boolean;
+}
+
+interface Subscriber {
+  lastId: string;
+  listener: StreamListener;
+  /** Live events held back while the subscriber reads what it missed; null once it is live. */
+  held: StoredEvent[] | null;
+  onCaughtUp?: (state: CatchUp) => void;
+}
+
+interface Relay {
+  key: string;
+  channel: string;
+  subscribers: Set<Subscriber>;
+}
+
+/** A live-channel message (lua/includes/publishEvent.lua): `<id>\n<type>\n<data>`. */
+export function decodeLive(message: string): StoredEvent | undefined {
+  const first = message.indexOf('\n');
+  const second = message.indexOf('\n', first + 1);
+  if (first < 0 || second < 0) return undefined;
+  return {
+    id: message.slice(0, first),
+    type: message.slice(first + 1, second) as ReplyEventType,
+    data: message.slice(second + 1),
+  };
+}
+
 /**
- * Relays many reply streams over a fixed number of Redis connections: one blocking XREAD over
- * every stream with a listener, and one command connection that wakes it (CLIENT UNBLOCK) when the
- * set of streams changes. Thousands of SSE clients cost two connections, not one each.
+ * Relays many reply streams over a fixed number of Redis connections. Each entry a worker adds to a
+ * reply's stream is also published on the reply's live channel; the hub subscribes to the channels
+ * of the streams it relays, all on one connection, and hands each message straight to its SSE
+ * clients. A client joining (or resuming with Last-Event-ID) subscribes first, then reads what it
+ * missed with XRANGE, holding live messages back meanwhile, so it sees every event once and in
+ * order. When the subscriber connection comes back after a loss, every client catches up again from
+ * its last event. Thousands of SSE clients cost two connections: the subscriber and the command
+ * connection it shares with the rest of the gateway.
  */
-export function createStreamHub(deps: {
-  reader: Redis;
-  control: Redis;
-  log: Logger;
-  blockMs?: number;
-  count?: number;
-}) {
-  const { reader, control, log } = deps;
-  const streams = new Map<string, Set<Subscriber>>();
-  let readerId: number | undefined;
-  let blocked = false;
-  let waking = false;
+export function createStreamHub(deps: { subscriber: Redis; redis: Redis; keys: RedisKeys; log: Logger }) {
+  const { subscriber, redis, keys, log } = deps;
+  const relays = new Map<string, Relay>();
   let closed = false;
-  let idle: (() => void) | undefined;
-  let loop: Promise<void> | undefined;
 
-  // The key set a blocked XREAD was issued with; a subscriber added later bumps `generation`.
-  let generation = 0;
-  let readGeneration = 0;
-
-  /**
-   * Wakes the blocked XREAD so it is re-issued with the new key set. The UNBLOCK can overtake the
-   * XREAD it is meant for (two connections), so it is repeated until one lands or the loop moves on.
-   */
-  const wake = () => {
-    idle?.();
-    if (waking) return;
-    waking = true;
-    void (async () => {
-      try {
-        while (!closed && blocked && readGeneration < generation && readerId !== undefined) {
-          if (Number(await control.client('UNBLOCK', readerId)) === 1) break;
-          await new Promise((r) => setTimeout(r, 1));
-        }
-      } catch (error) {
-        log.warn({ err: error }, 'stream hub wake failed');
-      } finally {
-        waking = false;
-      }
-    })();
-  };
-
-  const deliver = (key: string, entries: [string, string[]][]) => {
-    const subscribers = streams.get(key);
-    if (!subscribers) return;
-    const events = entries.map(decodeEntry);
-    for (const sub of subscribers) {
-      const fresh = events.filter((e) => compareIds(e.id, sub.lastId) > 0);
-      if (fresh.length === 0) continue;
-      sub.lastId = fresh[fresh.length - 1]!.id;
-      try {
-        sub.listener(fresh);
-      } catch (error) {
-        log.error({ err: error }, 'stream listener failed');
-      }
+  const deliver = (sub: Subscriber, events: StoredEvent[]) => {
+    const fresh = events.filter((e) => compareIds(e.id, sub.lastId) > 0);
+    if (fresh.length === 0) return;
+    sub.lastId = fresh[fresh.length - 1]!.id;
+    try {
+      sub.listener(fresh);
+    } catch (error) {
+      log.error({ err: error }, 'stream listener failed');
     }
   };
 
-  const run = async () => {
-    let failures = 0;
-    while (!closed) {
-      if (streams.size === 0) {
-        await new Promise<void>((resolve) => {
-          idle = resolve;
-        });
-        idle = undefined;
-        continue;
-      }
-      const gen = generation;
-      const keys: string[] = [];
-      const ids: string[] = [];
-      for (const [key, subs] of streams) {
-        let min: string | undefined;
-        for (const sub of subs) if (!min || compareIds(sub.lastId, min) < 0) min = sub.lastId;
-        keys.push(key);
-        ids.push(min ?? '0-0');
-      }
+  /** Reads what `sub` missed, then lets the events held meanwhile through. */
+  const catchUp = async (relay: Relay, sub: Subscriber) => {
+    sub.held ??= [];
+    let state: CatchUp = { gone: false };
+    for (let attempt = 0; !closed && relay.subscribers.has(sub); attempt++) {
       try {
-        readerId ??= Number(await reader.client('ID'));
-        readGeneration = gen;
-        blocked = true;
-        const result = (await reader.xread(
-          'COUNT',
-          deps.count ?? 1000,
-          'BLOCK',
-          deps.blockMs ?? 5000,
-          'STREAMS',
-          ...keys,
-          ...ids,
-        )) as [string, [string, string[]][]][] | null;
-        blocked = false;
-        failures = 0;
-        for (const [key, entries] of result ?? []) deliver(key, entries);
+        const from = sub.lastId === '0-0' ? '-' : `(${sub.lastId}`;
+        const [[, entries], [, exists]] = (await redis
+          .multi()
+          .xrange(relay.key, from, '+')
+          .exists(relay.key)
+          .exec()) as [[null, [string, string[]][]], [null, number]];
+        deliver(sub, entries.map(decodeEntry));
+        state = { gone: exists === 0 };
+        break;
       } catch (error) {
-        blocked = false;
-        readerId = undefined;
-        if (closed) break;
-        failures += 1;
-        log.warn({ err: error, failures }, 'stream hub read failed');
-        await new Promise((r) => setTimeout(r, Math.min(2000, 50 * 2 ** failures)));
+        log.warn({ err: error, attempt }, 'reply stream catch-up failed; retrying');
+        await new Promise((r) => setTimeout(r, Math.min(2000, 50 * 2 ** attempt)));
       }
     }
+    const held = sub.held ?? [];
+    sub.held = null;
+    deliver(sub, held);
+    sub.onCaughtUp?.(state);
   };
 
-  reader.on('ready', () => {
-    readerId = undefined;
+  subscriber.on('message', (channel: string, message: string) => {
+    const relay = relays.get(channel);
+    const event = relay && decodeLive(message);
+    if (!relay || !event) return;
+    for (const sub of relay.subscribers) {
+      if (sub.held) sub.held.push(event);
+      else deliver(sub, [event]);
+    }
+  });
+
+  // Messages published while the connection was away are lost: everyone reads them from the streams.
+  let connectedOnce = false;
+  subscriber.on('ready', () => {
+    if (!connectedOnce) {
+      connectedOnce = true;
+      return;
+    }
+    const channels = [...relays.keys()];
+    if (channels.length === 0) return;
+    void subscriber
+      .subscribe(...channels)
+      .then(() => {
+        for (const relay of relays.values()) for (const sub of relay.subscribers) void catchUp(relay, sub);
+      })
+      .catch((error) => log.warn({ err: error }, 'stream hub could not subscribe again'));
   });
 
   return {
-    /** Listens to a stream from after `fromId` ('0-0' for the start); returns the unsubscribe. */
-    subscribe(key: string, fromId: string, listener: StreamListener): () => void {
-      const sub: Subscriber = { lastId: fromId, listener };
-      let subs = streams.get(key);
-      if (!subs) {
-        subs = new Set();
-        streams.set(key, subs);
+    /**
+     * Relays a reply's stream from after `fromId` ('0-0' for the start) to `listener`; `onCaughtUp`
+     * hears whether the stream was still there once the events missed were read. Returns the
+     * unsubscribe.
+     */
+    subscribe(
+      replyId: string,
+      fromId: string,
+      listener: StreamListener,
+      onCaughtUp?: (state: CatchUp) => void,
+    ): () => void {
+      const channel = keys.replyLive(replyId);
+      let relay = relays.get(channel);
+      const isNew = !relay;
+      if (!relay) {
+        relay = { key: keys.replyEvents(replyId), channel, subscribers: new Set() };
+        relays.set(channel, relay);
       }
-      subs.add(sub);
-      generation += 1;
-      loop ??= run();
-      wake();
+      const sub: Subscriber = { lastId: fromId, listener, held: [], onCaughtUp };
+      relay.subscribers.add(sub);
+      const joined = relay;
+      // Subscribed before the catch-up read, so nothing published in between is missed.
+      void (isNew ? subscriber.subscribe(channel) : Promise.resolve())
+        .catch((error) => log.warn({ err: error, channel }, 'stream hub subscribe failed'))
+        .then(() => catchUp(joined, sub));
       return () => {
-        const set = streams.get(key);
-        if (!set) return;
-        set.delete(sub);
-        if (set.size === 0) streams.delete(key);
+        joined.subscribers.delete(sub);
+        if (joined.subscribers.size > 0 || relays.get(channel) !== joined) return;
+        relays.delete(channel);
+        if (!closed)
+          subscriber.unsubscribe(channel).catch((error) => log.debug({ err: error }, 'unsubscribe failed'));
       };
     },
+    /** Reply streams being relayed. */
     get size() {
-      return streams.size;
+      return relays.size;
     },
     async close() {
       closed = true;
-      streams.clear();
-      idle?.();
-      wake();
-      await loop?.catch(() => undefined);
+      relays.clear();
     },
   };
 }

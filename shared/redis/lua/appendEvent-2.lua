@@ -3,22 +3,26 @@
 
   Once: when the connection drops after Redis applied an append but before its answer came back,
   ioredis sends the command again on reconnect; an entry carrying this append's key among the
-  stream's last few means it is already there. With an owner token, it appends only while the
-  reply hash still names that owner (an older attempt of the job must stop writing).
+  stream's last few means it is already there. Nothing is appended once the reply has ended, and
+  with an owner token only while the reply hash still names that owner (an older attempt of the
+  job must stop writing).
 
   KEYS[1] the reply's event stream
-  KEYS[2] the reply hash (owner)
+  KEYS[2] the reply hash (owner, endedAt)
   ARGV[1] append key, unique to this append
   ARGV[2] event type
   ARGV[3] event data (JSON)
   ARGV[4] owner token ('' for none)
   ARGV[5] the reply's live channel
 
-  Returns the entry id, or false when another attempt owns the reply.
+  Returns the entry id, or false when the reply has ended or another attempt owns it.
 ]]
 --- @include "includes/publishEvent"
 
-if ARGV[4] ~= '' and redis.call('HGET', KEYS[2], 'owner') ~= ARGV[4] then return false end
+if ARGV[4] ~= '' then
+  local reply = redis.call('HMGET', KEYS[2], 'owner', 'endedAt')
+  if reply[1] ~= ARGV[4] or reply[2] then return false end
+end
 for _, entry in ipairs(redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 8)) do
   local fields = entry[2]
   for i = 1, #fields, 2 do
