@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startGateway } from '../services/gateway/gateway';
+import { loadGatewayConfig } from '../services/gateway/gateway.config';
 import { createClient, eventually } from './harness/client';
 import { dialects } from './harness/databases';
 import { type Stack, startStack } from './harness/stack';
@@ -48,6 +50,26 @@ describe.each(dialects)('accounts on %s', (database) => {
     const rows = await stack.db.selectFrom('users').selectAll().where('email', '=', address).execute();
     expect(rows).toHaveLength(1);
     expect(rows[0]!.password_hash).toMatch(/^scrypt\$/);
+  });
+
+  it('ends a session on every gateway at once, even one that has just used it', async () => {
+    const other = await startGateway(loadGatewayConfig(stack.env));
+    try {
+      const here = await createClient(stack.baseUrl).guest();
+      const there = createClient(other.url, here.token);
+      // Both gateways have seen the session (and remember it).
+      expect((await here.request('GET', '/api/me')).status).toBe(200);
+      expect((await there.request('GET', '/api/me')).status).toBe(200);
+      expect((await here.request('POST', '/api/auth/logout')).status).toBe(204);
+      await eventually(
+        async () => (await there.request('GET', '/api/me')).status,
+        (status) => status === 401,
+        2000,
+      );
+      expect((await here.request('GET', '/api/me')).status).toBe(401);
+    } finally {
+      await other.stop();
+    }
   });
 
   it('keeps a guest’s conversations when the guest signs up', async () => {

@@ -51,6 +51,8 @@ export interface GatewayDeps {
   chatQueue: Queue<ChatJob>;
   writes: WritesProducer;
   hub: StreamHub;
+  /** The gateway's pub/sub connection (reply streams, session revocations). */
+  subscriber?: Redis;
   /** What the operator views read; the views exist only when OPS_TOKEN is set. */
   ops: { queues: QueuesReader; fleets: FleetsReader };
 }
@@ -97,7 +99,13 @@ export async function buildGateway(deps: GatewayDeps) {
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
 
   const turns = { max: config.TURNS_MAX, ttlSeconds: config.TURNS_TTL_S };
-  const sessions = createSessionStore({ redis, keys, ttlSeconds: config.SESSION_TTL_S });
+  const sessions = createSessionStore({
+    redis,
+    keys,
+    ttlSeconds: config.SESSION_TTL_S,
+    subscriber: deps.subscriber,
+    log: deps.log,
+  });
   const users = createUserStore({ redis, keys, db, writes: deps.writes, ttlSeconds: config.SESSION_TTL_S });
   const conversations = createConversationStore({
     redis,

@@ -60,7 +60,19 @@ export async function startGateway(config: GatewayConfig) {
     fleets: createFleetsReader({ url: config.AUTOSCALER_URL }),
   };
   registerQueueMetrics({ registry, queues: ops.queues, log });
-  const app = await buildGateway({ config, log, registry, redis, keys, db, chatQueue, writes, hub, ops });
+  const app = await buildGateway({
+    config,
+    log,
+    registry,
+    redis,
+    keys,
+    db,
+    chatQueue,
+    writes,
+    hub,
+    subscriber,
+    ops,
+  });
   const address = await app.listen({ port: config.PORT, host: config.HOST });
   const port = Number(new URL(address).port);
   log.info({ url: address }, 'gateway ready');

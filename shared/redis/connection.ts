@@ -40,3 +40,15 @@ export function createRedis(
   });
   return redis;
 }
+
+/**
+ * Calls `fn` each time the connection is ready again after a loss (not the first time it is ready),
+ * however far along it is when this is called.
+ */
+export function onReconnect(redis: Redis, fn: () => void): void {
+  let connectedOnce = redis.status === 'ready';
+  redis.on('ready', () => {
+    if (connectedOnce) fn();
+    connectedOnce = true;
+  });
+}

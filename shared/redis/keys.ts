@@ -6,6 +6,8 @@ export function redisKeys(prefix: string) {
   return {
     /** Session by sha256 of its token (a Redis dump never holds a usable token). */
     session: (tokenHash: string) => `${prefix}:session:${tokenHash}`,
+    /** Pub/sub channel announcing an ended session (its token hash): gateways forget it at once. */
+    sessionRevoked: `${prefix}:session-revoked`,
     /** Failed sign-ins per account or per address, counted over a window. */
     loginFailures: (kind: 'email' | 'ip', id: string) => `${prefix}:login-failures:${kind}:${id}`,
     /** A user's profile as the request path knows it, ahead of (or instead of) the database. */

@@ -35,8 +35,17 @@ export function createConversationStore(deps: {
   db: Db;
   writes: WritesProducer;
   ttlSeconds: number;
+  cacheSize?: number;
 }) {
   const { redis, keys, db, ttlSeconds } = deps;
+  // Who owns a conversation and in which persona it speaks never change: once looked up, a
+  // conversation is checked from memory (a bounded map, oldest out first).
+  const known = new Map<string, ConversationRecord>();
+  const remember = (record: ConversationRecord) => {
+    known.set(record.id, record);
+    if (known.size > (deps.cacheSize ?? 50_000)) known.delete(known.keys().next().value as string);
+    return record;
+  };
 
   const fromHash = (id: string, h: Record<string, string>): ConversationRecord | null =>
     h.userId
@@ -67,6 +76,7 @@ export function createConversationStore(deps: {
         // A conversation born in Redis has its whole history there: no database read for its prompts.
         .set(keys.turnsComplete(record.id), '1', 'EX', ttlSeconds)
         .exec();
+      remember(record);
       await deps.writes.send({
         v: 1,
         kind: 'conversation.created',
@@ -79,19 +89,24 @@ export function createConversationStore(deps: {
       return record;
     },
 
-    /** The user's conversation, or null: someone else's conversation is as absent as a missing one. */
+    /**
+     * The user's conversation, or null: someone else's conversation is as absent as a missing one.
+     * For the owner and the persona; its title may be older than the list's.
+     */
     async find(userId: string, id: string): Promise<ConversationRecord | null> {
+      const seen = known.get(id);
+      if (seen) return seen.userId === userId ? seen : null;
       const cached = fromHash(id, await redis.hgetall(keys.conversation(id)));
-      if (cached) return cached.userId === userId ? cached : null;
+      if (cached) return remember(cached).userId === userId ? cached : null;
       const row = await findConversation(db, userId, id);
       return row
-        ? {
+        ? remember({
             id: row.id,
             userId: row.user_id,
             personaId: row.persona_id,
             title: row.title,
             createdAt: row.created_at,
-          }
+          })
         : null;
     },
 

@@ -34,6 +34,13 @@ export function createReplyService(deps: {
   streamTtlSeconds: number;
 }) {
   const { redis, keys } = deps;
+  const finalizerDeps = {
+    redis,
+    keys,
+    writes: deps.writes,
+    streamTtlSeconds: deps.streamTtlSeconds,
+    turns: deps.turns,
+  };
 
   return {
     async start(input: { userId: string; conversation: ConversationRecord; content: string; lang: Lang }) {
@@ -76,8 +83,24 @@ export function createReplyService(deps: {
         { id: userMessageId, role: 'user', content: input.content, at: enqueuedAt },
         deps.turns,
       );
-      await tx.exec();
-      await deps.queue.add('reply', job, { ...catalog.chat.options, jobId: replyId });
+      // The transaction and the job go out together, one round trip; the job follows the
+      // transaction on the same connection, so a worker never finds the job before the reply.
+      const [written, added] = await Promise.allSettled([
+        tx.exec(),
+        deps.queue.add('reply', job, { ...catalog.chat.options, jobId: replyId }),
+      ]);
+      if (written.status === 'rejected') throw written.reason;
+      if (added.status === 'rejected') {
+        // No job will end this reply: end it here, so the history does not wait on it forever.
+        await finalizeReply(finalizerDeps, job, {
+          status: 'failed',
+          content: '',
+          finishReason: null,
+          usage: null,
+          error: { code: 'enqueue_failed', message: 'The message could not be queued. Please try again.' },
+        }).catch(() => undefined);
+        throw added.reason;
+      }
       return { replyId, userMessageId };
     },
 
@@ -113,11 +136,12 @@ export function createReplyService(deps: {
           .then(() => true)
           .catch(() => false);
         if (removed) {
-          await finalizeReply(
-            { redis, keys, writes: deps.writes, streamTtlSeconds: deps.streamTtlSeconds, turns: deps.turns },
-            job.data,
-            { status: 'cancelled', content: '', finishReason: 'cancelled', usage: null },
-          );
+          await finalizeReply(finalizerDeps, job.data, {
+            status: 'cancelled',
+            content: '',
+            finishReason: 'cancelled',
+            usage: null,
+          });
           return 'cancelled';
         }
       }

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { onReconnect } from '../../../shared/redis/connection';
 import type { RedisKeys } from '../../../shared/redis/keys';
 import { decodeEntry, type ReplyEventType, type StoredEvent } from '../../../shared/replies/reply.events';
 import type { Logger } from '../../../shared/telemetry/logger';
@@ -107,12 +108,7 @@ export function createStreamHub(deps: { subscriber: Redis; redis: Redis; keys: R
   });
 
   // Messages published while the connection was away are lost: everyone reads them from the streams.
-  let connectedOnce = false;
-  subscriber.on('ready', () => {
-    if (!connectedOnce) {
-      connectedOnce = true;
-      return;
-    }
+  onReconnect(subscriber, () => {
     const channels = [...relays.keys()];
     if (channels.length === 0) return;
     void subscriber
