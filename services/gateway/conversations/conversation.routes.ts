@@ -3,6 +3,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { personaById } from '../../../shared/personas/personas';
 import type { UserStore } from '../auth/user.store';
+import { TITLE_MAX_CHARS } from '../http.limits';
 import { errorResponses, IdParams, LangQuery } from '../http.schemas';
 import { langOf } from '../lang';
 import { HttpError, notFound } from '../plugins/errors';
@@ -11,9 +12,7 @@ import type { ReplyService } from '../replies/reply.service';
 import type { ConversationStore } from './conversation.store';
 
 const PersonaRef = Type.Object({ id: Type.String(), name: Type.String() });
-/** Longest title a conversation keeps, in code points (the database column holds 200). */
-export const TITLE_MAX_CHARS = 100;
-const NewConversationBody = Type.Union([
+export const NewConversationBody = Type.Union([
   Type.Object(
     {
       title: Type.Optional(
@@ -28,7 +27,13 @@ const NewConversationBody = Type.Union([
   // No body at all starts an untitled conversation, as before titles existed.
   Type.Null(),
 ]);
-const Conversation = Type.Object({
+export const NewConversation = Type.Object({
+  id: Type.String(),
+  persona: PersonaRef,
+  title: Type.Union([Type.String(), Type.Null()]),
+});
+/** One row of `GET /api/conversations`. */
+export const Conversation = Type.Object({
   id: Type.String({ format: 'uuid' }),
   persona: Type.Object({ ...PersonaRef.properties, greeting: Type.String() }),
   title: Type.Union([Type.String(), Type.Null()]),
@@ -76,11 +81,7 @@ export const conversationRoutes: FastifyPluginAsyncTypebox<ConversationRouteDeps
         querystring: LangQuery,
         body: NewConversationBody,
         response: {
-          201: Type.Object({
-            id: Type.String(),
-            persona: PersonaRef,
-            title: Type.Union([Type.String(), Type.Null()]),
-          }),
+          201: NewConversation,
           ...errorResponses,
         },
       },
