@@ -8,7 +8,7 @@ import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { Queue } from 'bullmq';
+import { Queue, Worker } from 'bullmq';
 import { createSqsServer } from 'local-aws-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT, runCli } from './cli/cli.run';
@@ -119,6 +119,20 @@ describe('chat against a fake gateway', () => {
     }
   });
 
+  it("names the gateway's own limit when sign-ins get 429s", async () => {
+    const limited = await startFakeGateway({ guestLimit: 2 });
+    try {
+      const { results, stdout } = await cli(`--target ${limited.url} --rate 8 --duration 1s --turns 1`);
+      expect(results.errors.byMetric.http_guest?.http_429).toBeGreaterThan(0);
+      expect(results.warnings).toEqual([
+        expect.stringMatching(/http_429 on http_guest: .*RATE_LIMIT_AUTH_PER_MIN/),
+      ]);
+      expect(stdout).toMatch(/^warning: .*RATE_LIMIT_AUTH_PER_MIN=1000000 npm start/m);
+    } finally {
+      await limited.close();
+    }
+  });
+
   it('hits one endpoint at max rate over N connections', async () => {
     const { results, code } = await cli(
       `--target ${gw.url} --scenario http --path /healthz --connections 4 --duration 1s`,
@@ -170,26 +184,51 @@ describe('chat against a fake gateway', () => {
 });
 
 describe('flood', () => {
-  it('pushes jobs with uuid ids straight into a BullMQ queue at the asked rate', async () => {
+  const redis = new URL(REDIS_URL);
+  const connection = { host: redis.hostname, port: Number(redis.port || 6379) };
+
+  it('pushes jobs with uuid ids straight into a BullMQ queue at the asked rate, and says nobody reads it', async () => {
     const queueName = `loadtest-${randomUUID()}`;
     const prefix = `lt-${randomUUID().slice(0, 8)}`;
     const { results, code } = await cli(
       `--scenario flood --flood-target bullmq --queue ${queueName} --bullmq-prefix ${prefix} --redis-url ${REDIS_URL} --rate 40 --duration 1s --batch 4`,
     );
-    const redis = new URL(REDIS_URL);
-    const queue = new Queue(queueName, {
-      connection: { host: redis.hostname, port: Number(redis.port || 6379) },
-      prefix,
-    });
+    const queue = new Queue(queueName, { connection, prefix });
     try {
       expect(code).toBe(EXIT.ok);
       // 40 messages/s in batches of 4 → 10 batches in one second.
       expect(results.metrics.flood_send).toMatchObject({ count: 10, failures: 0 });
       expect(results.counters.flood_messages).toBe(40);
+      expect(results.options.queue).toBe(`${prefix}:${queueName}`);
       const jobs = await queue.getJobs(['waiting', 'wait']);
       expect(jobs).toHaveLength(40);
       expect(jobs.every((j) => /^[0-9a-f-]{36}$/.test(j.id ?? '') && j.data.replyId === j.id)).toBe(true);
+      // Nothing consumes this queue: the run says so instead of reporting a clean 0 errors.
+      expect(results.warnings).toEqual([
+        expect.stringMatching(
+          new RegExp(`^No worker consumed ${prefix}:${queueName} at \\d+ of \\d+ checks`),
+        ),
+      ]);
     } finally {
+      await queue.obliterate({ force: true });
+      await queue.close();
+    }
+  });
+
+  it('raises no warning while a worker consumes the flooded queue', async () => {
+    const queueName = `loadtest-${randomUUID()}`;
+    const prefix = `lt-${randomUUID().slice(0, 8)}`;
+    const worker = new Worker(queueName, async () => undefined, { connection, prefix });
+    await worker.waitUntilReady();
+    const queue = new Queue(queueName, { connection, prefix });
+    try {
+      const { results } = await cli(
+        `--scenario flood --flood-target bullmq --queue ${queueName} --bullmq-prefix ${prefix} --redis-url ${REDIS_URL} --rate 20 --duration 1s --batch 2`,
+      );
+      expect(results.metrics.flood_send).toMatchObject({ count: 10, failures: 0 });
+      expect(results.warnings).toEqual([]);
+    } finally {
+      await worker.close();
       await queue.obliterate({ force: true });
       await queue.close();
     }

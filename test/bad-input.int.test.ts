@@ -78,4 +78,37 @@ describe('bad input', () => {
     });
     expect(res.status).toBe(202);
   });
+
+  it('says which body field failed which rule, with a stable code the web app translates', async () => {
+    const anonymous = createClient(stack.baseUrl);
+    const email = `short-${Date.now()}@example.com`;
+    const cases: [string, Awaited<ReturnType<Client['request']>>, Record<string, unknown>][] = [
+      [
+        'short password',
+        await anonymous.request('POST', '/api/auth/signup', { email, password: 'x'.repeat(7) }),
+        { code: 'field_too_short', field: 'password', limit: 8 },
+      ],
+      [
+        'missing e-mail',
+        await anonymous.request('POST', '/api/auth/login', { password: 'whatever' }),
+        { code: 'field_required', field: 'email' },
+      ],
+      [
+        'long title',
+        await user.request('POST', '/api/conversations', { title: '가'.repeat(101) }),
+        { code: 'field_too_long', field: 'title', limit: 100 },
+      ],
+      [
+        'title not text',
+        await user.request('POST', '/api/conversations', { title: 7 }),
+        { code: 'field_invalid', field: 'title' },
+      ],
+      ['array body', await user.request('POST', '/api/conversations', [1]), { code: 'invalid_body' }],
+    ];
+    for (const [name, res, error] of cases) {
+      expect.soft(res.status, name).toBe(400);
+      expect.soft(res.json?.error, name).toMatchObject(error);
+      expect.soft(typeof res.json?.error?.message, name).toBe('string');
+    }
+  });
 });

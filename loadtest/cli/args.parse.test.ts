@@ -35,6 +35,19 @@ describe('parseLoadArgs', () => {
     expect(http.http).toEqual({ path: '/healthz', method: 'GET' });
   });
 
+  it("floods the stack's own BullMQ prefix unless told another", () => {
+    const flood = ['--scenario', 'flood', '--rate', '1', '--duration', '1s'];
+    const prefixOf = (argv: string[], env: Record<string, string | undefined>) => {
+      const config = parseLoadArgs(argv, env);
+      if (config === 'help' || config.flood?.transport !== 'bullmq')
+        throw new Error('expected a bullmq flood');
+      return config.flood.prefix;
+    };
+    expect(prefixOf(flood, {})).toBe('aira');
+    expect(prefixOf(flood, { AIRA_PREFIX: 'staging' })).toBe('staging');
+    expect(prefixOf([...flood, '--bullmq-prefix', 'bull'], { AIRA_PREFIX: 'staging' })).toBe('bull');
+  });
+
   it('reads weights, repeated thresholds and the flood targets', () => {
     const c = parse(
       '--scenario mixed --weights chat=3,survey=1 --rate 5 --duration 5s --threshold ttft.p99<800 --threshold errors.rate<0.01',

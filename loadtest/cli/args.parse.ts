@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { commonEnv } from '../../shared/config/common.config';
 import { constantStage, parseStages, type Stage, totalDurationMs } from '../engine/stages.parse';
 import { parseThreshold, type Threshold } from '../thresholds/thresholds';
 import { checkUrl, duration, positive, UsageError } from './flag.checks';
@@ -29,7 +30,8 @@ export type FloodConfig =
       readonly transport: 'bullmq';
       readonly redisUrl: string;
       readonly queue: string;
-      readonly prefix?: string;
+      /** The stack's BullMQ prefix: `--bullmq-prefix`, else `AIRA_PREFIX`, else the stack's default. */
+      readonly prefix: string;
       readonly batch: number;
     }
   | {
@@ -181,7 +183,10 @@ function perBatch(model: LoadModel, batch: number): LoadModel {
   };
 }
 
-export function parseLoadArgs(argv: readonly string[]): LoadConfig | 'help' {
+export function parseLoadArgs(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): LoadConfig | 'help' {
   let values: Record<string, string | boolean | string[] | undefined>;
   try {
     ({ values } = parseArgs({ args: [...argv], options: OPTIONS, strict: true, allowPositionals: false }));
@@ -205,14 +210,10 @@ export function parseLoadArgs(argv: readonly string[]): LoadConfig | 'help' {
     const transport = s('flood-target');
     if (transport === 'bullmq') {
       checkUrl(s('redis-url'), 'redis-url', ['redis:', 'rediss:'], allowRemote);
-      const prefix = values['bullmq-prefix'] as string | undefined;
-      flood = {
-        transport,
-        redisUrl: s('redis-url'),
-        queue: s('queue'),
-        batch,
-        ...(prefix ? { prefix } : {}),
-      };
+      // The stack's own queues by default: a flood under another prefix fills a queue nobody reads.
+      const prefix =
+        (values['bullmq-prefix'] as string | undefined) || env.AIRA_PREFIX || commonEnv.AIRA_PREFIX.default;
+      flood = { transport, redisUrl: s('redis-url'), queue: s('queue'), batch, prefix };
     } else if (transport === 'sqs') {
       const queueUrl = values['sqs-queue-url'] as string | undefined;
       if (!queueUrl) throw new UsageError('--flood-target sqs needs --sqs-queue-url (a FIFO queue URL)');

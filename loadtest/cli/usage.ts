@@ -24,7 +24,7 @@ Max-rate mode (--scenario http)
 
 Flood mode (--scenario flood): pushes straight into a queue; --rate/--stages count messages/s
   --flood-target bullmq|sqs  --batch 1
-  --queue chat  --redis-url redis://127.0.0.1:6379  --bullmq-prefix bull
+  --queue chat  --redis-url redis://127.0.0.1:6379  --bullmq-prefix "$AIRA_PREFIX" (else aira, the stack's own)
   --sqs-queue-url <FIFO queue URL>  --sqs-endpoint <url>  --aws-region us-east-1
 
 Target and limits

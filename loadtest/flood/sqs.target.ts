@@ -39,6 +39,9 @@ export function createSqsTarget(options: SqsTargetOptions): FloodTarget {
       throw new OpError('sqs_rejected', `${failed} of ${size} messages rejected: ${out.Failed?.[0]?.Code}`);
   };
   return {
+    label: options.queueUrl,
+    // SQS does not say who polls a queue.
+    consumers: async () => null,
     async send(n) {
       const batches: Promise<void>[] = [];
       for (let left = n; left > 0; left -= SQS_BATCH_MAX)

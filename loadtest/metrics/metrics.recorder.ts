@@ -55,6 +55,8 @@ export interface Recorder {
    * `value` metrics (a failed iteration) are counted on the metric but not again as errors. */
   fail(metric: MetricName, kind: string): void;
   count(counter: CounterName, n?: number): void;
+  /** Failed operations so far by metric and kind (the live view's hints read it every second). */
+  errorsByMetric(): Readonly<Record<string, Readonly<Record<string, number>>>>;
   handle(metric: MetricName): MetricHandle;
   /** Closes the current second: returns its stats and folds it into the totals. */
   tick(): Interval;
@@ -131,6 +133,7 @@ export function createRecorder(): Recorder {
     count(counter, n = 1) {
       counters[counter] += n;
     },
+    errorsByMetric: () => byMetric,
     tick() {
       const metrics: Partial<Record<MetricName, IntervalStats>> = {};
       for (const [name, s] of states) {

@@ -3,7 +3,7 @@ import { createRecorder } from '../metrics/metrics.recorder';
 import type { RunResults, TimelinePoint } from '../run/results.types';
 import { parseThreshold } from '../thresholds/thresholds';
 import { chartsFor, renderHtmlReport } from './html.report';
-import { lineChart, niceCeil } from './svg.chart';
+import { lineChart, niceCeil, tickLabel, timeLabel } from './svg.chart';
 
 function results(): RunResults {
   const rec = createRecorder();
@@ -56,6 +56,9 @@ function results(): RunResults {
     },
     metrics,
     errors,
+    warnings: [
+      '42 × http_429 on http_guest: the gateway’s own limit (RATE_LIMIT_AUTH_PER_MIN) <refused> them.',
+    ],
     counters: { stream_resets: 2, stream_reconnects: 0, survey_polls: 0, flood_messages: 0, aborted_ops: 0 },
     timeline,
     thresholds: [
@@ -96,6 +99,34 @@ describe('renderHtmlReport', () => {
     expect(html).toContain('stream_resets');
     // Run options are data, never markup.
     expect(html).toContain('&#60;script&#62;alert(1)&#60;/script&#62;');
+    expect(html).toContain('<h2>Warnings</h2><ul class="warnings"><li>42 × http_429 on http_guest');
+    expect(html).toContain('RATE_LIMIT_AUTH_PER_MIN) &#60;refused&#62;');
+  });
+
+  it('labels time axes in ms below a second and in s above, never "kms"', () => {
+    expect(tickLabel(250, 'ms', 500)).toBe('250ms');
+    expect(tickLabel(1250, 'ms', 5000)).toBe('1.25s');
+    expect(tickLabel(5000, 'ms', 5000)).toBe('5s');
+    expect(tickLabel(2500, '/s', 5000)).toBe('2.5k');
+    expect(timeLabel(30, 60)).toBe('30s');
+    expect(timeLabel(900, 1200)).toBe('15m');
+    const slow = lineChart({
+      title: 'ttft',
+      unit: 'ms',
+      series: [
+        {
+          name: 'p99',
+          points: [
+            [1, 900],
+            [2, 3800],
+            [3, 4700],
+          ],
+        },
+      ],
+    });
+    expect(slow).not.toMatch(/kms/);
+    expect(slow).toContain('>5s</text>');
+    expect(slow).toContain('>3.75s</text>');
   });
 
   it('draws the series it is given and breaks lines where there is no sample', () => {

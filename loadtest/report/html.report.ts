@@ -137,7 +137,7 @@ th:first-child,td:first-child{text-align:left}th{background:#f3f4f6}.bad{color:#
 figure{margin:0;border:1px solid #e5e7eb;border-radius:6px;padding:8px}figcaption{font-weight:600;margin-bottom:4px}
 svg{max-width:100%;height:auto}svg .grid{stroke:#e5e7eb}svg text{font:11px system-ui,sans-serif;fill:#374151}
 svg .ylab{text-anchor:end;dominant-baseline:middle}svg .xlab{text-anchor:middle}svg .nodata{text-anchor:middle;fill:#9ca3af}
-.kv{display:grid;grid-template-columns:max-content auto;gap:2px 16px}pre{background:#f9fafb;padding:8px;overflow:auto}`;
+.warnings li{color:#92400e;margin:2px 0}.kv{display:grid;grid-template-columns:max-content auto;gap:2px 16px}pre{background:#f9fafb;padding:8px;overflow:auto}`;
 
 /** The single-file HTML report: summary, thresholds, errors and inline SVG charts. */
 export function renderHtmlReport(results: RunResults): string {
@@ -162,7 +162,8 @@ export function renderHtmlReport(results: RunResults): string {
   const charts = chartsFor(results)
     .map(
       (c) =>
-        `<figure><figcaption>${esc(c.title)}${c.unit ? ` (${esc(c.unit)})` : ''}</figcaption>${lineChart(c)}</figure>`,
+        // Time axes carry their own unit on every tick (ms, or s once they reach a second).
+        `<figure><figcaption>${esc(c.title)}${c.unit && c.unit !== 'ms' ? ` (${esc(c.unit)})` : ''}</figcaption>${lineChart(c)}</figure>`,
     )
     .join('');
   return `<!doctype html>
@@ -170,6 +171,11 @@ export function renderHtmlReport(results: RunResults): string {
 <style>${STYLE}</style></head><body>
 <h1>Aira load test: ${esc(results.scenario)}</h1>
 <div class="kv">${kv.map(([k, v]) => `<span class="muted">${esc(k)}</span><span>${esc(v)}</span>`).join('')}</div>
+${
+  results.warnings.length > 0
+    ? `<h2>Warnings</h2><ul class="warnings">${results.warnings.map((w) => `<li>${esc(w)}</li>`).join('')}</ul>`
+    : ''
+}
 <h2>Thresholds</h2>${thresholdTable(results)}
 <h2>Summary</h2>${summaryTable(results)}
 <p class="muted">Latencies in the open model count from each iteration's intended start; ttft and reply_total count from the moment the message POST was due.</p>

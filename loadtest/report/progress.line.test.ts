@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parseLoadArgs } from '../cli/args.parse';
 import type { LiveView } from '../run/load.run';
 import type { TimelinePoint } from '../run/results.types';
+import { noConsumerWarning, rateLimitWarnings } from '../run/run.warnings';
 import { createProgressWriter, formatProgress } from './progress.line';
 
 const config = parseLoadArgs(['--rate', '50', '--duration', '2m']);
@@ -38,12 +39,22 @@ const live: LiveView = {
   },
   errors: 2,
   ops: 2000,
+  warnings: [],
 };
 
 describe('formatProgress', () => {
   it('shows elapsed, rate, errors, main-metric percentiles, queue depth and workers', () => {
     expect(formatProgress(point(), live)).toBe(
       '0:12/2:00 | rate 48/s (target 50) | done 512 | inflight 31 | late 3 | err 2 (+1) | ttft p50 120ms p99 340ms | queue chat 12 | workers chat 2/3',
+    );
+  });
+  it('ends with a hint naming the gateway limit behind 429s and a flooded queue nobody reads', () => {
+    const warnings = [
+      ...rateLimitWarnings({ http_guest: { http_429: 7 } }),
+      noConsumerWarning('bull:chat', 3, 3),
+    ];
+    expect(formatProgress(point(), { ...live, warnings })).toMatch(
+      / \| workers chat 2\/3 \| ! 429s are the gateway's RATE_LIMIT_AUTH_PER_MIN \| ! no worker reads bull:chat$/,
     );
   });
   it('shows "-" for what is not known', () => {

@@ -2,7 +2,10 @@ import type { LiveView } from '../run/load.run';
 import type { TimelinePoint } from '../run/results.types';
 import { fmtClock, fmtMs, fmtNum } from './format';
 
-/** The one-line live view: elapsed, rate, errors, main-metric p50/p99, queue depth, workers. */
+/**
+ * The one-line live view: elapsed, rate, errors, main-metric p50/p99, queue depth, workers, and
+ * a `!` hint for what makes those figures misleading (the gateway's own 429s, an unread queue).
+ */
 export function formatProgress(point: TimelinePoint, live: LiveView): string {
   const main = point.metrics[live.mainMetric];
   const rate = live.config.scenario === 'http' ? point.ops : point.started;
@@ -24,6 +27,7 @@ export function formatProgress(point: TimelinePoint, live: LiveView): string {
     ? Object.entries(status.workers).map(([name, w]) => `${name} ${w.workers}/${w.desired}`)
     : [];
   parts.push(`workers ${fleets.length > 0 ? fleets.join(' ') : '-'}`);
+  for (const warning of live.warnings) parts.push(`! ${warning.short}`);
   return parts.join(' | ');
 }
 

@@ -14,6 +14,7 @@ export function renderSummaryText(results: RunResults): string {
   ];
   const counters = Object.entries(results.counters).filter(([, n]) => n > 0);
   if (counters.length > 0) lines.push(`counters ${counters.map(([k, n]) => `${k}=${n}`).join(' ')}`);
+  for (const warning of results.warnings) lines.push(`warning: ${warning}`);
   if (it.aborted > 0) {
     lines.push(
       `note: ${it.aborted} iterations were still running when the run ended; raise --grace to let them finish`,

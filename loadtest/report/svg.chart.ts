@@ -29,9 +29,19 @@ export function niceCeil(value: number): number {
   return (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * exp;
 }
 
-function tickLabel(v: number, unit: string): string {
-  const n = Math.abs(v) >= 1000 ? `${+(v / 1000).toFixed(1)}k` : String(+v.toFixed(2));
-  return unit ? `${n}${unit === 'ms' ? 'ms' : ''}` : n;
+/**
+ * A y tick: durations in ms up to a second and in s from there (the whole axis in one unit, so
+ * never "1kms"); counts and rates with a k for thousands.
+ */
+export function tickLabel(v: number, unit: string, axisMax: number): string {
+  const short = (n: number) => String(+n.toFixed(2));
+  if (unit === 'ms') return axisMax >= 1000 ? `${short(v / 1000)}s` : `${short(v)}ms`;
+  return Math.abs(v) >= 1000 ? `${+(v / 1000).toFixed(1)}k` : short(v);
+}
+
+/** An x tick, seconds since the start: in s, or in minutes once the run passes ten. */
+export function timeLabel(seconds: number, axisMax: number): string {
+  return axisMax >= 600 ? `${+(seconds / 60).toFixed(1)}m` : `${+seconds.toFixed(1)}s`;
 }
 
 /**
@@ -71,11 +81,11 @@ export function lineChart(spec: ChartSpec): string {
     const v = (maxY * i) / 4;
     const y = sy(v).toFixed(1);
     parts.push(`<line x1="${PAD.left}" x2="${width - PAD.right}" y1="${y}" y2="${y}" class="grid"/>`);
-    parts.push(`<text x="${PAD.left - 6}" y="${y}" class="ylab">${tickLabel(v, spec.unit)}</text>`);
+    parts.push(`<text x="${PAD.left - 6}" y="${y}" class="ylab">${tickLabel(v, spec.unit, maxY)}</text>`);
   }
   const xStep = niceCeil(maxX / 6);
   for (let x = 0; x <= maxX + 1e-9; x += xStep) {
-    parts.push(`<text x="${sx(x).toFixed(1)}" y="${height - 10}" class="xlab">${+x.toFixed(1)}s</text>`);
+    parts.push(`<text x="${sx(x).toFixed(1)}" y="${height - 10}" class="xlab">${timeLabel(x, maxX)}</text>`);
   }
   if (ys.length === 0) {
     parts.push(`<text x="${PAD.left + plotW / 2}" y="${top + plotH / 2}" class="nodata">no data</text>`);

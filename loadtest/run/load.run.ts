@@ -4,11 +4,13 @@ import { runClosedModel } from '../engine/closed.scheduler';
 import type { Iterate, SchedulerHooks } from '../engine/iteration.types';
 import { runOpenModel } from '../engine/open.scheduler';
 import { rateAt } from '../engine/stages.parse';
+import { type ConsumerWatch, watchConsumers } from '../flood/consumer.watch';
 import { runMaxRate } from '../http/max-rate.runner';
 import type { MetricName } from '../metrics/metric.names';
 import { createRecorder, type Recorder } from '../metrics/metrics.recorder';
 import { type OpsSampler, startOpsSampler } from '../ops/ops.sampler';
 import type { IterationTotals, RunResults, TimelinePoint } from './results.types';
+import { noConsumerWarning, type RunWarning, rateLimitWarnings } from './run.warnings';
 import { buildScenario, mainMetricOf } from './scenario.build';
 
 export interface LoadRunDeps {
@@ -25,6 +27,8 @@ export interface LiveView {
   readonly totals: IterationTotals;
   readonly errors: number;
   readonly ops: number;
+  /** What makes the figures so far mean less than they seem (gateway 429s, an unread queue). */
+  readonly warnings: readonly RunWarning[];
 }
 
 export interface FinishedRun {
@@ -93,6 +97,18 @@ export async function runLoad(config: LoadConfig, deps: LoadRunDeps): Promise<Fi
   const sampler: OpsSampler | undefined = config.opsToken
     ? startOpsSampler({ origin: config.target, token: config.opsToken, intervalMs: 1000 })
     : undefined;
+  const flood = scenario?.flood;
+  const consumers: ConsumerWatch | undefined = flood
+    ? watchConsumers(() => flood.consumers(), 1000)
+    : undefined;
+  /** `now`: the progress line warns of an idle queue while it is idle; the report, if it ever was. */
+  const warnings = (now: boolean): RunWarning[] => {
+    const found = rateLimitWarnings(rec.errorsByMetric());
+    const { checks, idle } = consumers?.counts() ?? { checks: 0, idle: 0 };
+    if (flood && (now ? consumers?.idleNow() : idle > 0))
+      found.push(noConsumerWarning(flood.label, idle, checks));
+    return found;
+  };
 
   const t0 = clock.now();
   const startedAt = new Date();
@@ -127,6 +143,7 @@ export async function runLoad(config: LoadConfig, deps: LoadRunDeps): Promise<Fi
           totals: { ...totals },
           errors: errorsTotal,
           ops: opsTotal,
+          warnings: warnings(true),
         });
         scheduleTick(k + 1);
       },
@@ -162,6 +179,7 @@ export async function runLoad(config: LoadConfig, deps: LoadRunDeps): Promise<Fi
     outcome = await Promise.race([work, settled.then(() => undefined)]);
   } catch (err) {
     stopIterations.abort();
+    consumers?.close();
     await Promise.all([scenario?.close(), sampler?.close()]);
     throw err;
   } finally {
@@ -187,6 +205,8 @@ export async function runLoad(config: LoadConfig, deps: LoadRunDeps): Promise<Fi
   const elapsedMs = clock.now() - t0;
   if (elapsedMs - (timeline.at(-1)?.t ?? 0) * 1000 > 50) closeInterval();
   stopIterations.abort();
+  consumers?.close();
+  const runWarnings = warnings(false).map((w) => w.message);
   await Promise.all([scenario?.close(), sampler?.close()]);
 
   const summary = rec.summary(elapsedMs);
@@ -207,6 +227,7 @@ export async function runLoad(config: LoadConfig, deps: LoadRunDeps): Promise<Fi
       iterations: { ...totals },
       metrics: summary.metrics,
       errors: summary.errors,
+      warnings: runWarnings,
       counters: rec.counters(),
       timeline,
     },
@@ -283,7 +304,7 @@ function describeOptions(config: LoadConfig): Record<string, unknown> {
       return { ...base, ...config.http };
     case 'flood': {
       const flood = config.flood!;
-      const queue = flood.transport === 'bullmq' ? flood.queue : flood.queueUrl;
+      const queue = flood.transport === 'bullmq' ? `${flood.prefix}:${flood.queue}` : flood.queueUrl;
       return { ...base, transport: flood.transport, queue, batch: flood.batch };
     }
   }

@@ -55,6 +55,9 @@ export interface RunResults {
   readonly iterations: IterationTotals;
   readonly metrics: Partial<Record<MetricName, MetricSummary>>;
   readonly errors: ErrorSummary;
+  /** What makes the figures mean less than they seem, and what to change: 429s from the gateway's
+   * own limits, a flooded queue no worker read. */
+  readonly warnings: readonly string[];
   readonly counters: Record<CounterName, number>;
   readonly timeline: readonly TimelinePoint[];
   readonly thresholds: readonly ThresholdResult[];

@@ -15,6 +15,8 @@ import { createWeightedPicker } from '../scenarios/weighted.picker';
 
 export interface BuiltScenario {
   readonly iterate: Iterate;
+  /** The flooded queue, for the run to check that something consumes it. */
+  readonly flood?: Pick<FloodTarget, 'label' | 'consumers'>;
   close(): Promise<void>;
 }
 
@@ -58,6 +60,7 @@ export function buildScenario(config: LoadConfig, rec: Recorder, clock: Clock): 
     const target = buildFloodTarget(config);
     return {
       iterate: createFloodScenario({ rec, clock }, target, config.flood!.batch),
+      flood: target,
       close: () => target.close(),
     };
   }

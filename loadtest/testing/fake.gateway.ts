@@ -12,6 +12,8 @@ export interface FakeGatewayOptions {
   readonly tokens?: number;
   /** Delay before answering POST /api/auth/guest. */
   readonly guestDelayMs?: number;
+  /** Guest sign-ins allowed before 429 `rate_limited`, like the gateway's RATE_LIMIT_AUTH_PER_MIN. */
+  readonly guestLimit?: number;
   /** Every n-th reply ends with an `error` event instead of `done`. */
   readonly errorEvery?: number;
   /** Survey results stay pending for this many polls. */
@@ -78,6 +80,10 @@ export async function startFakeGateway(options: FakeGatewayOptions = {}): Promis
     try {
       if (route === 'GET /healthz') return json(res, 200, { status: 'ok' });
       if (route === 'POST /api/auth/guest') {
+        if (options.guestLimit !== undefined && (counts[route] ?? 0) > options.guestLimit)
+          return json(res, 429, {
+            error: { code: 'rate_limited', message: 'Too many requests; retry in 60 s.' },
+          });
         await delay(options.guestDelayMs ?? 0);
         return json(res, 201, { token: randomUUID(), user: { id: randomUUID() } });
       }

@@ -64,6 +64,7 @@ function fakeResults(over: Partial<RunResults> = {}): Omit<RunResults, 'threshol
     },
     metrics: {},
     errors: { count: 3, rate: 0.03, byKind: { http_500: 3 }, byMetric: {} },
+    warnings: [],
     counters: { stream_resets: 0, stream_reconnects: 0, survey_polls: 0, flood_messages: 0, aborted_ops: 0 },
     timeline: [],
     ...over,

@@ -1,11 +1,20 @@
 /**
- * A small builder for Grafana dashboard JSON (schema 39, Grafana 11): panels are laid out left to
- * right in a 24-column grid and numbered in order, so ids are unique and layout needs no manual
- * coordinates. Only what Aira's dashboards use is modelled.
+ * Aira's dashboards as short specs, built into Grafana dashboard JSON by Grafana's own
+ * foundation SDK (`@grafana/grafana-foundation-sdk`): its typed builders write the panels,
+ * queries, variables and layout; this file only decides how Aira's panels look, the same on
+ * every dashboard. Panels flow left to right on the 24-column grid and are numbered in order.
  */
+import * as common from '@grafana/grafana-foundation-sdk/common';
+import * as grafana from '@grafana/grafana-foundation-sdk/dashboard';
+import * as prom from '@grafana/grafana-foundation-sdk/prometheus';
+import * as stat from '@grafana/grafana-foundation-sdk/stat';
+import * as table from '@grafana/grafana-foundation-sdk/table';
+import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
 
 /** Datasource uids are fixed by grafana/provisioning/datasources/aira.yml. */
 export const prometheus = { type: 'prometheus', uid: 'prometheus' } as const;
+
+export type Dashboard = grafana.Dashboard;
 
 export interface Query {
   expr: string;
@@ -16,10 +25,8 @@ export interface Query {
   instant?: boolean;
 }
 
-export interface Threshold {
-  value: number | null;
-  color: string;
-}
+/** A threshold step: the first one (value null) is the base colour below every other step. */
+export type Threshold = grafana.Threshold;
 
 interface PanelBase {
   title: string;
@@ -76,112 +83,102 @@ export interface DashboardSpec {
   variables?: Variable[];
 }
 
-export type Json = Record<string, unknown>;
-
-/** Threshold steps: the first one (value null) is the base colour below every other step. */
 export const green = (value: number | null = null): Threshold => ({ value, color: 'green' });
 export const orange = (value: number | null = null): Threshold => ({ value, color: 'orange' });
 export const red = (value: number | null = null): Threshold => ({ value, color: 'red' });
 
 const refIds = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 
-function targets(queries: Query[], table = false): Json[] {
-  return queries.map((query, index) => ({
-    refId: refIds[index],
-    datasource: prometheus,
-    editorMode: 'code',
-    expr: query.expr,
-    legendFormat: query.legend ?? '__auto',
-    range: !query.instant,
-    instant: query.instant ?? false,
-    exemplar: query.exemplar ?? false,
-    ...(table ? { format: 'table' } : {}),
-  }));
+function targets(queries: Query[], format = prom.PromQueryFormat.TimeSeries): prom.DataqueryBuilder[] {
+  return queries.map((query, index) => {
+    const target = new prom.DataqueryBuilder()
+      .refId(refIds[index]!)
+      .datasource(prometheus)
+      .editorMode(prom.QueryEditorMode.Code)
+      .expr(query.expr)
+      .legendFormat(query.legend ?? '__auto')
+      .exemplar(query.exemplar ?? false)
+      .format(format);
+    return query.instant ? target.instant() : target.range();
+  });
 }
 
-function thresholdSteps(thresholds: Threshold[] | undefined): Json {
-  return { mode: 'absolute', steps: thresholds ?? [green()] };
-}
+const steps = (thresholds: Threshold[] | undefined) =>
+  new grafana.ThresholdsConfigBuilder().mode(grafana.ThresholdsMode.Absolute).steps(thresholds ?? [green()]);
 
-function timeseries(spec: TimeseriesSpec): Json {
-  const overrides = (spec.lines ?? []).map((name) => ({
-    matcher: { id: 'byName', options: name },
-    properties: [
-      { id: 'custom.stacking', value: { mode: 'none', group: 'A' } },
+const colors = (mode: grafana.FieldColorModeId) => new grafana.FieldColorBuilder().mode(mode);
+
+function timeseriesPanel(spec: TimeseriesSpec) {
+  const panel = new timeseries.PanelBuilder()
+    .unit(spec.unit ?? 'short')
+    .colorScheme(colors(grafana.FieldColorModeId.PaletteClassic))
+    .drawStyle(common.GraphDrawStyle.Line)
+    .lineWidth(1)
+    .fillOpacity(spec.stack ? 60 : 10)
+    .showPoints(common.VisibilityMode.Never)
+    .spanNulls(false)
+    .stacking(
+      new common.StackingConfigBuilder()
+        .mode(spec.stack ? common.StackingMode.Normal : common.StackingMode.None)
+        .group('A'),
+    )
+    .thresholdsStyle(
+      new common.GraphThresholdsStyleConfigBuilder().mode(
+        spec.thresholds ? common.GraphThresholdsStyleMode.Dashed : common.GraphThresholdsStyleMode.Off,
+      ),
+    )
+    .thresholds(steps(spec.thresholds))
+    .legend(
+      new common.VizLegendOptionsBuilder()
+        .showLegend(true)
+        .displayMode(common.LegendDisplayMode.Table)
+        .placement(common.LegendPlacement.Bottom)
+        .calcs(['mean', 'max', 'lastNotNull']),
+    )
+    .tooltip(
+      new common.VizTooltipOptionsBuilder()
+        .mode(common.TooltipDisplayMode.Multi)
+        .sort(common.SortOrder.Descending),
+    )
+    .targets(targets(spec.queries));
+  if (spec.min !== undefined) panel.min(spec.min);
+  for (const name of spec.lines ?? []) {
+    panel.overrideByName(name, [
+      { id: 'custom.stacking', value: { mode: common.StackingMode.None, group: 'A' } },
       { id: 'custom.fillOpacity', value: 0 },
-      { id: 'custom.lineStyle', value: { fill: 'dash', dash: [10, 10] } },
-      { id: 'color', value: { mode: 'fixed', fixedColor: 'text' } },
-    ],
-  }));
-  return {
-    type: 'timeseries',
-    fieldConfig: {
-      defaults: {
-        unit: spec.unit ?? 'short',
-        ...(spec.min === undefined ? {} : { min: spec.min }),
-        color: { mode: 'palette-classic' },
-        custom: {
-          drawStyle: 'line',
-          lineWidth: 1,
-          fillOpacity: spec.stack ? 60 : 10,
-          showPoints: 'never',
-          spanNulls: false,
-          stacking: { mode: spec.stack ? 'normal' : 'none', group: 'A' },
-          thresholdsStyle: { mode: spec.thresholds ? 'dashed' : 'off' },
-        },
-        thresholds: thresholdSteps(spec.thresholds),
-      },
-      overrides,
-    },
-    options: {
-      legend: { displayMode: 'table', placement: 'bottom', calcs: ['mean', 'max', 'lastNotNull'] },
-      tooltip: { mode: 'multi', sort: 'desc' },
-    },
-    targets: targets(spec.queries),
-  };
+      { id: 'custom.lineStyle', value: new common.LineStyleBuilder().fill('dash').dash([10, 10]).build() },
+      { id: 'color', value: colors(grafana.FieldColorModeId.Fixed).fixedColor('text').build() },
+    ]);
+  }
+  return panel;
 }
 
-function stat(spec: StatSpec): Json {
-  return {
-    type: 'stat',
-    fieldConfig: {
-      defaults: {
-        unit: spec.unit ?? 'short',
-        ...(spec.decimals === undefined ? {} : { decimals: spec.decimals }),
-        color: { mode: 'thresholds' },
-        thresholds: thresholdSteps(spec.thresholds),
-      },
-      overrides: [],
-    },
-    options: {
-      reduceOptions: { calcs: ['lastNotNull'], fields: '', values: false },
-      colorMode: 'background',
-      graphMode: 'area',
-      justifyMode: 'auto',
-      orientation: 'auto',
-      textMode: 'auto',
-    },
-    targets: targets(spec.queries),
-  };
+function statPanel(spec: StatSpec) {
+  const panel = new stat.PanelBuilder()
+    .unit(spec.unit ?? 'short')
+    .colorScheme(colors(grafana.FieldColorModeId.Thresholds))
+    .thresholds(steps(spec.thresholds))
+    .reduceOptions(new common.ReduceDataOptionsBuilder().calcs(['lastNotNull']).fields('').values(false))
+    .colorMode(common.BigValueColorMode.Background)
+    .graphMode(common.BigValueGraphMode.Area)
+    .justifyMode(common.BigValueJustifyMode.Auto)
+    .orientation(common.VizOrientation.Auto)
+    .textMode(common.BigValueTextMode.Auto)
+    .targets(targets(spec.queries));
+  if (spec.decimals !== undefined) panel.decimals(spec.decimals);
+  return panel;
 }
 
-function table(spec: TableSpec): Json {
+function tablePanel(spec: TableSpec) {
+  // One value column per query; Grafana names them `Value #A`, `Value #B`… (or `Value` alone).
   const valueName = (index: number) => (spec.queries.length > 1 ? `Value #${refIds[index]}` : 'Value');
-  return {
-    type: 'table',
-    fieldConfig: {
-      defaults: { custom: { align: 'auto', filterable: true } },
-      overrides: spec.columns.map((column) => ({
-        matcher: { id: 'byName', options: column.title },
-        properties: [{ id: 'unit', value: column.unit }],
-      })),
-    },
-    options: {
-      showHeader: true,
-      cellHeight: 'sm',
-      sortBy: [{ displayName: spec.columns[0]?.title, desc: true }],
-    },
-    transformations: [
+  const panel = new table.PanelBuilder()
+    .align(common.FieldTextAlignment.Auto)
+    .filterable(true)
+    .showHeader(true)
+    .cellHeight(common.TableCellHeight.Sm)
+    .sortBy([new common.TableSortByFieldStateBuilder().displayName(spec.columns[0]?.title ?? '').desc(true)])
+    .transformations([
       { id: 'merge', options: {} },
       {
         id: 'organize',
@@ -190,132 +187,99 @@ function table(spec: TableSpec): Json {
           renameByName: Object.fromEntries(spec.columns.map((column, i) => [valueName(i), column.title])),
         },
       },
-    ],
-    targets: targets(spec.queries, true),
-  };
+    ])
+    .targets(targets(spec.queries, prom.PromQueryFormat.Table));
+  for (const column of spec.columns) panel.overrideByName(column.title, [{ id: 'unit', value: column.unit }]);
+  return panel;
 }
 
-function render(spec: PanelSpec): Json {
+function panelBuilder(spec: PanelSpec) {
   switch (spec.kind) {
     case 'timeseries':
-      return timeseries(spec);
+      return timeseriesPanel(spec);
     case 'stat':
-      return stat(spec);
+      return statPanel(spec);
     case 'table':
-      return table(spec);
+      return tablePanel(spec);
   }
 }
 
-function variable(spec: Variable): Json {
+function variable(spec: Variable) {
   const definition = `label_values(${spec.metric}, ${spec.labelName})`;
-  return {
-    type: 'query',
-    name: spec.name,
-    label: spec.label,
-    datasource: prometheus,
-    definition,
-    query: { query: definition, refId: 'PrometheusVariableQueryEditor-VariableQuery' },
-    refresh: 2,
-    sort: 1,
-    multi: true,
-    includeAll: true,
-    allValue: '.*',
-    current: { selected: true, text: ['All'], value: ['$__all'] },
-  };
+  return new grafana.QueryVariableBuilder(spec.name)
+    .label(spec.label)
+    .datasource(prometheus)
+    .definition(definition)
+    .query({ query: definition, refId: 'PrometheusVariableQueryEditor-VariableQuery' })
+    .refresh(grafana.VariableRefresh.OnTimeRangeChanged)
+    .sort(grafana.VariableSort.AlphabeticalAsc)
+    .multi(true)
+    .includeAll(true)
+    .allValue('.*')
+    .current({ selected: true, text: ['All'], value: ['$__all'] });
 }
 
-/** Firing Aira alerts are marked on every time series panel. */
-const annotations = {
-  list: [
-    {
-      builtIn: 1,
-      datasource: { type: 'grafana', uid: '-- Grafana --' },
-      enable: true,
-      hide: true,
-      iconColor: 'rgba(0, 211, 255, 1)',
-      name: 'Annotations & Alerts',
-      type: 'dashboard',
-    },
-    {
-      datasource: prometheus,
-      enable: true,
-      iconColor: 'red',
-      name: 'Aira alerts firing',
-      expr: 'ALERTS{alertstate="firing", alertname=~"Aira.+"}',
-      step: '60s',
-      titleFormat: '{{alertname}}',
-      textFormat: '{{severity}} {{queue}}{{fleet}}',
-      useValueForTime: false,
-    },
-  ],
-};
+/** Grafana's own annotations, and the firing Aira alerts marked on every time series panel. */
+const annotations = [
+  new grafana.AnnotationQueryBuilder()
+    .name('Annotations & Alerts')
+    .builtIn(1)
+    .datasource({ type: 'grafana', uid: '-- Grafana --' })
+    .enable(true)
+    .hide(true)
+    .iconColor('rgba(0, 211, 255, 1)')
+    .type('dashboard'),
+  new grafana.AnnotationQueryBuilder()
+    .name('Aira alerts firing')
+    .datasource(prometheus)
+    .enable(true)
+    .iconColor('red')
+    .expr('ALERTS{alertstate="firing", alertname=~"Aira.+"}')
+    .step('60s')
+    .titleFormat('{{alertname}}')
+    .textFormat('{{severity}} {{queue}}{{fleet}}')
+    .useValueForTime(false),
+];
 
-export function dashboard(spec: DashboardSpec): Json {
-  const panels: Json[] = [];
-  let x = 0;
-  let y = 0;
-  let rowHeight = 0;
-  const newLine = () => {
-    y += rowHeight;
-    x = 0;
-    rowHeight = 0;
-  };
-  for (const item of spec.items) {
-    const id = panels.length + 1;
+export function dashboard(spec: DashboardSpec): Dashboard {
+  const builder = new grafana.DashboardBuilder(spec.title)
+    .id(null)
+    .uid(spec.uid)
+    .description(spec.description)
+    .tags(['aira'])
+    .editable()
+    .tooltip(grafana.DashboardCursorSync.Crosshair)
+    .version(1)
+    .timezone('browser')
+    .time({ from: 'now-1h', to: 'now' })
+    .refresh('30s')
+    .link(
+      new grafana.DashboardLinkBuilder('Aira')
+        .type(grafana.DashboardLinkType.Dashboards)
+        .tags(['aira'])
+        .asDropdown(true)
+        .keepTime(true)
+        .includeVars(false),
+    )
+    .annotations(annotations)
+    .variables((spec.variables ?? []).map(variable));
+  spec.items.forEach((item, index) => {
+    const id = index + 1;
     if (item.kind === 'row') {
-      newLine();
-      panels.push({
-        id,
-        type: 'row',
-        title: item.title,
-        collapsed: false,
-        gridPos: { h: 1, w: 24, x: 0, y },
-      });
-      rowHeight = 1;
-      newLine();
-      continue;
+      builder.withRow(new grafana.RowBuilder(item.title).id(id).collapsed(false));
+      return;
     }
-    const w = item.width ?? 12;
-    const h = item.height ?? 8;
-    if (x + w > 24) newLine();
-    panels.push({
-      id,
-      title: item.title,
-      description: item.description,
-      datasource: prometheus,
-      gridPos: { h, w, x, y },
-      ...render(item),
-    });
-    x += w;
-    rowHeight = Math.max(rowHeight, h);
-  }
-  return {
-    id: null,
-    uid: spec.uid,
-    title: spec.title,
-    description: spec.description,
-    tags: ['aira'],
-    editable: true,
-    graphTooltip: 1,
-    schemaVersion: 39,
-    version: 1,
-    timezone: 'browser',
-    time: { from: 'now-1h', to: 'now' },
-    refresh: '30s',
-    links: [
-      {
-        type: 'dashboards',
-        title: 'Aira',
-        tags: ['aira'],
-        asDropdown: true,
-        keepTime: true,
-        includeVars: false,
-      },
-    ],
-    annotations,
-    templating: { list: (spec.variables ?? []).map(variable) },
-    panels,
-  };
+    builder.withPanel(
+      panelBuilder(item)
+        .id(id)
+        .title(item.title)
+        .description(item.description)
+        .datasource(prometheus)
+        .span(item.width ?? 12)
+        .height(item.height ?? 8),
+    );
+  });
+  return builder.build();
 }
 
 /** `histogram_quantile` over a rate of `<metric>_bucket`, grouped by `by` (besides `le`). */

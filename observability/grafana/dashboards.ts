@@ -1,11 +1,11 @@
-import type { Json } from './dashboard.builder';
+import type { Dashboard } from './dashboard.builder';
 import { httpDashboard } from './http.dashboard';
 import { queuesDashboard } from './queues.dashboard';
 import { replyHopsDashboard } from './reply-hops.dashboard';
 import { sloDashboard } from './slo.dashboard';
 
 /** Every dashboard, by the file name it is committed under in grafana/dashboards/. */
-export function buildDashboards(): Record<string, Json> {
+export function buildDashboards(): Record<string, Dashboard> {
   return {
     'aira-slo.json': sloDashboard(),
     'aira-queues.json': queuesDashboard(),
@@ -15,6 +15,6 @@ export function buildDashboards(): Record<string, Json> {
 }
 
 /** The committed form: two-space JSON with a final newline, so diffs stay readable. */
-export function serialize(dashboard: Json): string {
+export function serialize(dashboard: Dashboard): string {
   return `${JSON.stringify(dashboard, null, 2)}\n`;
 }

@@ -1,8 +1,8 @@
-import { dashboard, green, histogramQuantile, type Json, orange, red } from './dashboard.builder';
+import { type Dashboard, dashboard, green, histogramQuantile, orange, red } from './dashboard.builder';
 
 const route = 'route=~"$route"';
 
-export function httpDashboard(): Json {
+export function httpDashboard(): Dashboard {
   return dashboard({
     uid: 'aira-http',
     title: 'Aira · HTTP',

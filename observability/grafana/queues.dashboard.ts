@@ -1,9 +1,9 @@
 import { fleets } from '../../shared/scaling/fleets.config';
-import { dashboard, green, histogramQuantile, type Json, red } from './dashboard.builder';
+import { type Dashboard, dashboard, green, histogramQuantile, red } from './dashboard.builder';
 
 const byQueue = '{queue=~"$queue"}';
 
-export function queuesDashboard(): Json {
+export function queuesDashboard(): Dashboard {
   return dashboard({
     uid: 'aira-queues',
     title: 'Aira · Queues & workers',

@@ -1,10 +1,10 @@
 import { fleets } from '../../shared/scaling/fleets.config';
 import {
+  type Dashboard,
   dashboard,
   green,
   histogramMean,
   histogramQuantile,
-  type Json,
   red,
   type TimeseriesSpec,
 } from './dashboard.builder';
@@ -33,7 +33,7 @@ function hopPercentiles(q: number): TimeseriesSpec {
   };
 }
 
-export function replyHopsDashboard(): Json {
+export function replyHopsDashboard(): Dashboard {
   return dashboard({
     uid: 'aira-reply-hops',
     title: 'Aira · Reply hops',

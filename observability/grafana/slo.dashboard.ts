@@ -1,4 +1,4 @@
-import { dashboard, green, histogramQuantile, type Json, orange, red } from './dashboard.builder';
+import { type Dashboard, dashboard, green, histogramQuantile, orange, red } from './dashboard.builder';
 
 /** The reply SLO: 99 % of replies get their first token within 1 s; the budget is the other 1 %. */
 const budget = 0.01;
@@ -11,7 +11,7 @@ const withinSloOverRange =
 
 const burnThresholds = [green(), orange(slowBurn), red(fastBurn)];
 
-export function sloDashboard(): Json {
+export function sloDashboard(): Dashboard {
   return dashboard({
     uid: 'aira-slo',
     title: 'Aira · Reply SLOs',

@@ -23,6 +23,7 @@ import { createSessionStore } from './auth/session.store';
 import { createUserStore } from './auth/user.store';
 import { conversationRoutes } from './conversations/conversation.routes';
 import { createConversationStore } from './conversations/conversation.store';
+import { errorCodesMarkdown } from './error.codes';
 import type { GatewayConfig } from './gateway.config';
 import { ErrorBody } from './http.schemas';
 import type { FleetsReader } from './ops/fleets.reader';
@@ -89,7 +90,7 @@ export async function buildGateway(deps: GatewayDeps) {
       info: {
         title: 'Aira API',
         version: '1.0.0',
-        description: 'Personalized AI chat: survey, persona, streamed replies.',
+        description: `Personalized AI chat: survey, persona, streamed replies.\n\nEvery error is \`{ "error": { "code", "message" } }\`; \`code\` is stable and \`message\` is English for people. A body that fails its schema answers 400 with a \`field_*\` code, the \`field\` it concerns and, for a length or range, the \`limit\`. The codes:\n\n${errorCodesMarkdown()}`,
       },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],

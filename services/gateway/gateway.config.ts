@@ -1,6 +1,7 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { commonEnv } from '../../shared/config/common.config';
 import { Port, parseEnv } from '../../shared/config/env';
+import { MESSAGE_MAX_CHARS_DEFAULT } from './http.limits';
 
 export const GatewayEnv = Type.Object({
   ...commonEnv,
@@ -14,7 +15,7 @@ export const GatewayEnv = Type.Object({
   // Session lifetime in seconds (sliding).
   SESSION_TTL_S: Type.Integer({ minimum: 60, default: 30 * 86_400 }),
   // Longest chat message accepted, in characters.
-  MESSAGE_MAX_CHARS: Type.Integer({ minimum: 1, maximum: 8000, default: 4000 }),
+  MESSAGE_MAX_CHARS: Type.Integer({ minimum: 1, maximum: 8000, default: MESSAGE_MAX_CHARS_DEFAULT }),
   // Largest request body accepted, in bytes.
   BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, default: 64 * 1024 }),
   // SSE comment heartbeat interval.

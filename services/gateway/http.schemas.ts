@@ -4,7 +4,14 @@ import { type Static, Type } from '@sinclair/typebox';
 // and TypeScript takes its types from it.
 
 export const ErrorBody = Type.Object(
-  { error: Type.Object({ code: Type.String(), message: Type.String() }) },
+  {
+    error: Type.Object({
+      code: Type.String({ description: 'Stable; see the list of codes in the API description' }),
+      message: Type.String({ description: 'English, for people; may change' }),
+      field: Type.Optional(Type.String({ description: 'The body field a `field_*` code is about' })),
+      limit: Type.Optional(Type.Number({ description: 'The bound a `field_*` code crossed' })),
+    }),
+  },
   { $id: 'ErrorBody', description: 'Every 4xx/5xx body' },
 );
 

@@ -2,11 +2,13 @@
  * Browser plumbing for the web tests: Debian's Chromium driven by playwright-core, one fresh
  * context per person, and a record of anything the page's Content-Security-Policy refused.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
-import { expect } from 'vitest';
-import { startStack } from '../harness/stack';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
+import type { SimSettingsPatch } from '../../services/llm-sim/llm-sim.config';
+import { type Stack, startStack } from '../harness/stack';
 
 export type StartStack = typeof startStack;
 
@@ -62,6 +64,48 @@ export async function openPerson(
   return { context, page };
 }
 
+/**
+ * One stack and one Chromium for a test file: web/dist is built and both start before the tests;
+ * after each test every person's browser context closes and the test fails on any CSP refusal or
+ * page error it saw; at the end both stop.
+ */
+export function useBrowserStack(llm: SimSettingsPatch) {
+  let stack: Stack;
+  let browser: Browser;
+  const problems: PageProblems = { list: [] };
+  const people: Person[] = [];
+
+  beforeAll(async () => {
+    execFileSync('npm', ['run', 'build:web'], { stdio: 'pipe' });
+    const start = await loadStartStack();
+    stack = await start({ llm });
+    browser = await launchChromium();
+  }, 180_000);
+
+  afterEach(async () => {
+    for (const { context } of people.splice(0)) await context.close();
+    const seen = problems.list.splice(0);
+    expect(seen, 'CSP refusals or page errors').toEqual([]);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.stop();
+  });
+
+  return {
+    get stack(): Stack {
+      return stack;
+    },
+    /** A new person: a fresh browser context (cookies, storage) with its own page. */
+    async person(options?: Parameters<Browser['newContext']>[0]): Promise<Person> {
+      const opened = await openPerson(browser, stack.baseUrl, problems, options);
+      people.push(opened);
+      return opened;
+    },
+  };
+}
+
 export async function startAsGuest(page: Page): Promise<void> {
   await page.goto('/');
   await page.getByTestId('start-guest').click();
@@ -88,14 +132,19 @@ export async function completeSurveyByApi(page: Page): Promise<void> {
   });
 }
 
-/** A guest with a persona, in a freshly opened conversation. Returns the conversation id. */
-export async function guestInNewConversation(page: Page): Promise<string> {
+/** A guest with a persona, in a new conversation (created on the server by its first message). */
+export async function guestInNewConversation(page: Page): Promise<void> {
   await startAsGuest(page);
   await completeSurveyByApi(page);
   await page.goto('/#/chat');
   await page.reload();
   await page.getByTestId('new-conversation').first().click();
   await expect.poll(() => page.getByTestId('composer-input').isVisible()).toBe(true);
+}
+
+/** The open conversation's id, from the address (a new one has it once its first message is sent). */
+export async function openConversationId(page: Page): Promise<string> {
+  await expect.poll(() => new URL(page.url()).hash).toMatch(/^#\/chat\/[0-9a-f-]{36}$/);
   return decodeURIComponent(new URL(page.url()).hash.replace('#/chat/', ''));
 }
 

@@ -2,57 +2,27 @@
  * The browser app against the running stack: a real Chromium, the built web/dist, the gateway's
  * cookies, SSE and queues. Screenshots of each page land in test-results/screenshots/.
  */
-import { execFileSync } from 'node:child_process';
-import type { Browser, Request } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Request } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { startDropProxy } from './drop.proxy';
 import {
   completeSurveyByApi,
   guestInNewConversation,
-  launchChromium,
-  loadStartStack,
-  openPerson,
-  type PageProblems,
-  type Person,
+  openConversationId,
   replyText,
   savedReply,
   screenshot,
   send,
   startAsGuest,
+  useBrowserStack,
   waitForStatus,
   words,
 } from './web.helpers';
 
 const FLOW_TIMEOUT = 120_000;
-let stack: { baseUrl: string; stop(): Promise<void> };
-let browser: Browser;
-const problems: PageProblems = { list: [] };
-const people: Person[] = [];
-
-async function person(options?: Parameters<Browser['newContext']>[0]): Promise<Person> {
-  const opened = await openPerson(browser, stack.baseUrl, problems, options);
-  people.push(opened);
-  return opened;
-}
-
-beforeAll(async () => {
-  execFileSync('npm', ['run', 'build:web'], { stdio: 'pipe' });
-  const startStack = await loadStartStack();
-  // Slow enough that a reply is still streaming when the tests stop or reload it.
-  stack = await startStack({ llm: { ttftMs: 300, itlMs: 80 } });
-  browser = await launchChromium();
-}, 180_000);
-
-afterEach(async () => {
-  for (const { context } of people.splice(0)) await context.close();
-  const seen = problems.list.splice(0);
-  expect(seen, 'CSP refusals or page errors').toEqual([]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
+// Slow enough that a reply is still streaming when the tests stop or reload it.
+const suite = useBrowserStack({ ttftMs: 300, itlMs: 80 });
+const person = suite.person;
 
 describe('web app', () => {
   it(
@@ -97,7 +67,7 @@ describe('web app', () => {
       expect((await personaName.textContent())?.trim()).not.toBe('');
       expect(await page.locator('[data-testid="axes-chart"] rect.axis-bar').count()).toBeGreaterThan(0);
       // Korean is the default: the axes are named in Korean, not by their ids.
-      expect(await page.locator('[data-testid="axes-chart"] text.axis-label').allTextContents()).toEqual([
+      expect(await page.locator('[data-testid="axes-chart"] .axis-label').allTextContents()).toEqual([
         '말투',
         '깊이',
         '공감',
@@ -167,7 +137,7 @@ describe('web app', () => {
 
       // The cancelled state survives a reload: it comes back from the history.
       const replyId = (await stopped.getAttribute('data-reply-id'))!;
-      const conversationId = decodeURIComponent(new URL(page.url()).hash.replace('#/chat/', ''));
+      const conversationId = await openConversationId(page);
       await savedReply(page, conversationId, replyId, 'cancelled');
       await page.reload();
       await waitForStatus(page.locator(`[data-reply-id="${replyId}"]`), 'cancelled');
@@ -179,12 +149,13 @@ describe('web app', () => {
     'picks a reply up where it left off after a reload, without repeating or losing text',
     async () => {
       const { page } = await person();
-      const conversationId = await guestInNewConversation(page);
+      await guestInNewConversation(page);
       const streamRequests: string[] = [];
       page.on('request', (request: Request) => {
         if (request.url().includes('/stream')) streamRequests.push(request.url());
       });
       const reply = await send(page, 'Tell me a long story about a lighthouse keeper.');
+      const conversationId = await openConversationId(page);
       await expect
         .poll(async () => words(await replyText(reply)).length, { timeout: 30_000 })
         .toBeGreaterThan(8);
@@ -214,16 +185,17 @@ describe('web app', () => {
   it(
     'picks a reply up after a network drop, without repeating or losing text',
     async () => {
-      const proxy = await startDropProxy(stack.baseUrl);
+      const proxy = await startDropProxy(suite.stack.baseUrl);
       try {
         const { page } = await person({ baseURL: proxy.url });
-        const conversationId = await guestInNewConversation(page);
+        await guestInNewConversation(page);
         // allHeaders(), not headers(): the browser adds Last-Event-ID below what headers() reports.
         const streamHeaders: Promise<Record<string, string>>[] = [];
         page.on('request', (request: Request) => {
           if (request.url().includes('/stream')) streamHeaders.push(request.allHeaders());
         });
         const reply = await send(page, 'Tell me a long story about a lighthouse keeper.');
+        const conversationId = await openConversationId(page);
         await expect
           .poll(async () => words(await replyText(reply)).length, { timeout: 30_000 })
           .toBeGreaterThan(8);
@@ -312,13 +284,18 @@ describe('web app', () => {
       await second.page.getByLabel('이메일').fill(email);
       await second.page.getByLabel('비밀번호').fill(password);
       await second.page.getByRole('button', { name: '계정 만들기' }).click();
-      await expect.poll(() => second.page.getByTestId('form-error').textContent()).not.toBe('');
+      await expect
+        .poll(() => second.page.getByTestId('form-error').textContent())
+        .toBe('이미 가입된 이메일이에요. 로그인해 주세요.');
 
       await second.page.goto('/#/login');
       await second.page.getByLabel('이메일').fill(email);
       await second.page.getByLabel('비밀번호').fill('not the password');
       await second.page.getByRole('button', { name: '로그인' }).last().click();
-      await expect.poll(() => second.page.getByTestId('form-error').textContent()).not.toBe('');
+      // The app's own words for the code, not the server's English message.
+      await expect
+        .poll(() => second.page.getByTestId('form-error').textContent())
+        .toBe('이메일 또는 비밀번호가 맞지 않아요.');
       await screenshot(second.page, '08-login-error');
 
       await second.page.getByLabel('비밀번호').fill(password);
@@ -341,10 +318,11 @@ describe('web app', () => {
     'shows HTML in messages and replies as text and never runs it',
     async () => {
       const { page } = await person();
-      const conversationId = await guestInNewConversation(page);
+      await guestInNewConversation(page);
       const script = '<script>window.__pwned=1</script>';
       const img = '<img src=x onerror="window.__pwned=2">';
       const reply = await send(page, `Repeat after me: ${script} ${img}`);
+      const conversationId = await openConversationId(page);
       await waitForStatus(reply, 'complete');
       const replyId = (await reply.getAttribute('data-reply-id'))!;
       const saved = await savedReply(page, conversationId, replyId, 'complete');

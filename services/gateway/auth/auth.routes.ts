@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply } from 'fastify';
+import { DISPLAY_NAME_MAX_CHARS, PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS } from '../http.limits';
 import { AuthResponse, ErrorBody, errorResponses, PublicUser } from '../http.schemas';
 import { langOf } from '../lang';
 import { HttpError } from '../plugins/errors';
@@ -16,13 +17,17 @@ const Email = Type.String({ format: 'email', minLength: 3, maxLength: 254 });
 const SignupBody = Type.Object(
   {
     email: Email,
-    password: Type.String({ minLength: 8, maxLength: 200, description: 'at least 8 characters' }),
-    displayName: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+    password: Type.String({
+      minLength: PASSWORD_MIN_CHARS,
+      maxLength: PASSWORD_MAX_CHARS,
+      description: `at least ${PASSWORD_MIN_CHARS} characters`,
+    }),
+    displayName: Type.Optional(Type.String({ minLength: 1, maxLength: DISPLAY_NAME_MAX_CHARS })),
   },
   { additionalProperties: false },
 );
 const LoginBody = Type.Object(
-  { email: Email, password: Type.String({ minLength: 1, maxLength: 200 }) },
+  { email: Email, password: Type.String({ minLength: 1, maxLength: PASSWORD_MAX_CHARS }) },
   { additionalProperties: false },
 );
 

@@ -3,6 +3,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { personaById } from '../../../shared/personas/personas';
 import type { UserStore } from '../auth/user.store';
+import { TITLE_MAX_CHARS } from '../http.limits';
 import { errorResponses, IdParams, LangQuery } from '../http.schemas';
 import { langOf } from '../lang';
 import { HttpError, notFound } from '../plugins/errors';
@@ -11,9 +12,30 @@ import type { ReplyService } from '../replies/reply.service';
 import type { ConversationStore } from './conversation.store';
 
 const PersonaRef = Type.Object({ id: Type.String(), name: Type.String() });
-const Conversation = Type.Object({
-  id: Type.String({ format: 'uuid' }),
+export const NewConversationBody = Type.Union([
+  Type.Object(
+    {
+      title: Type.Optional(
+        Type.String({
+          maxLength: TITLE_MAX_CHARS,
+          description: 'Shown in the list; trimmed, white space folded to single spaces',
+        }),
+      ),
+    },
+    { additionalProperties: false },
+  ),
+  // No body at all starts an untitled conversation, as before titles existed.
+  Type.Null(),
+]);
+export const NewConversation = Type.Object({
+  id: Type.String(),
   persona: PersonaRef,
+  title: Type.Union([Type.String(), Type.Null()]),
+});
+/** One row of `GET /api/conversations`. */
+export const Conversation = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  persona: Type.Object({ ...PersonaRef.properties, greeting: Type.String() }),
   title: Type.Union([Type.String(), Type.Null()]),
   createdAt: Type.Number(),
 });
@@ -55,18 +77,25 @@ export const conversationRoutes: FastifyPluginAsyncTypebox<ConversationRouteDeps
     {
       schema: {
         tags: ['chat'],
-        summary: 'Start a conversation in the user’s persona',
+        summary: 'Start a conversation in the user’s persona, titled (say, after its first message) or not',
         querystring: LangQuery,
-        response: { 201: Type.Object({ id: Type.String(), persona: PersonaRef }), ...errorResponses },
+        body: NewConversationBody,
+        response: {
+          201: NewConversation,
+          ...errorResponses,
+        },
       },
     },
     async (request, reply) => {
       const user = await deps.users.get(request.userId);
       const persona = personaById(user?.personaId);
-      const conversation = await conversations.create(request.userId, persona.id);
-      return reply
-        .code(201)
-        .send({ id: conversation.id, persona: { id: persona.id, name: persona.name[langOf(request)] } });
+      const title = request.body?.title?.replace(/\s+/g, ' ').trim() || null;
+      const conversation = await conversations.create(request.userId, persona.id, title);
+      return reply.code(201).send({
+        id: conversation.id,
+        persona: { id: persona.id, name: persona.name[langOf(request)] },
+        title: conversation.title,
+      });
     },
   );
 
@@ -88,7 +117,7 @@ export const conversationRoutes: FastifyPluginAsyncTypebox<ConversationRouteDeps
           const persona = personaById(c.personaId);
           return {
             id: c.id,
-            persona: { id: persona.id, name: persona.name[lang] },
+            persona: { id: persona.id, name: persona.name[lang], greeting: persona.greeting[lang] },
             title: c.title,
             createdAt: c.createdAt,
           };

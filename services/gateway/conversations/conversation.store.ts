@@ -59,17 +59,26 @@ export function createConversationStore(deps: {
       : null;
 
   return {
-    async create(userId: string, personaId: string): Promise<ConversationRecord> {
+    async create(
+      userId: string,
+      personaId: string,
+      title: string | null = null,
+    ): Promise<ConversationRecord> {
       const record: ConversationRecord = {
         id: randomUUID(),
         userId,
         personaId,
-        title: null,
+        title,
         createdAt: Date.now(),
       };
       await redis
         .multi()
-        .hset(keys.conversation(record.id), { userId, personaId, title: '', createdAt: record.createdAt })
+        .hset(keys.conversation(record.id), {
+          userId,
+          personaId,
+          title: title ?? '',
+          createdAt: record.createdAt,
+        })
         .expire(keys.conversation(record.id), ttlSeconds)
         .zadd(keys.userConversations(userId), record.createdAt, record.id)
         .expire(keys.userConversations(userId), ttlSeconds)
@@ -83,7 +92,7 @@ export function createConversationStore(deps: {
         userId,
         conversationId: record.id,
         personaId,
-        title: null,
+        title,
         at: record.createdAt,
       });
       return record;

@@ -2,12 +2,14 @@ import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from '../../../shared/telemetry/logger';
+import type { ErrorCode } from '../error.codes';
+import { describeBodyError, type SchemaError } from './validation.errors';
 
 /** An error with the HTTP status and code the client sees. */
 export class HttpError extends Error {
   constructor(
     readonly statusCode: number,
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
     readonly headers: Record<string, string> = {},
   ) {
@@ -49,9 +51,12 @@ export function registerErrorHandling(app: FastifyInstance, log: Logger) {
     }
     if (error.validation) {
       const where = error.validationContext ?? 'request';
+      // A body field gets its own code, field and limit; the rest of a request is not typed by people.
+      const body =
+        where === 'body' ? describeBodyError(error.validation[0] as SchemaError | undefined) : null;
       return reply
         .code(400)
-        .send({ error: { code: 'invalid_request', message: `${where}: ${error.message}` } });
+        .send({ error: body ?? { code: 'invalid_request', message: `${where}: ${error.message}` } });
     }
     const status = error.statusCode ?? 500;
     if (status >= 400 && status < 500) {
@@ -72,7 +77,7 @@ export function registerErrorHandling(app: FastifyInstance, log: Logger) {
   });
 }
 
-const fastifyCodes: Record<string, string> = {
+const fastifyCodes: Record<string, ErrorCode> = {
   FST_ERR_CTP_INVALID_JSON_BODY: 'invalid_json',
   FST_ERR_CTP_EMPTY_JSON_BODY: 'invalid_json',
   FST_ERR_CTP_BODY_TOO_LARGE: 'body_too_large',
@@ -95,7 +100,7 @@ export function frameworkErrors(error: FastifyError, _request: FastifyRequest, r
  */
 export function clientErrorHandler(error: NodeJS.ErrnoException, socket: Socket) {
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
-  const [status, code, message] =
+  const [status, code, message]: [number, ErrorCode, string] =
     error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
       ? [408, 'timeout', 'The request took too long to arrive.']
       : error.code === 'HPE_HEADER_OVERFLOW'

@@ -18,7 +18,7 @@ import { HttpError } from '../plugins/errors';
 import type { SurveyProgress } from './survey.progress';
 
 const Scores = Type.Record(Type.String(), Type.Number({ minimum: -1, maximum: 1 }));
-const Complete = Type.Object({
+export const Complete = Type.Object({
   status: Type.Literal('complete'),
   persona: Type.Intersect([PersonaSummary, Type.Object({ axes: Type.Optional(Scores) })]),
   scores: Scores,
@@ -34,12 +34,15 @@ const Complete = Type.Object({
     }),
   ),
 });
-const Pending = Type.Object({
+export const Pending = Type.Object({
   status: Type.Literal('pending'),
   persisted: Type.Integer(),
   total: Type.Integer(),
 });
-const Incomplete = Type.Object({ status: Type.Literal('incomplete'), missing: Type.Array(Type.String()) });
+export const Incomplete = Type.Object({
+  status: Type.Literal('incomplete'),
+  missing: Type.Array(Type.String()),
+});
 
 export interface SurveyRouteDeps {
   requireUser: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;

@@ -1,3 +1,8 @@
+import type { Static } from '@sinclair/typebox';
+import type { ErrorBody as ErrorBodySchema } from '../../../services/gateway/http.schemas';
+
+type ErrorBody = Static<typeof ErrorBodySchema>;
+
 /**
  * Same-origin JSON client for `/api`. Authentication rides on the HttpOnly `aira_session`
  * cookie, so the token in auth responses is deliberately never stored by the browser app.
@@ -7,6 +12,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** What the server adds to some codes: the body field and limit of a `field_*` code, Retry-After. */
+    readonly details: { field?: string; limit?: number; retryAfterSeconds?: number } = {},
   ) {
     super(message);
     this.name = 'ApiError';
@@ -70,8 +77,13 @@ export function createApiClient(deps: ApiClientDeps): ApiClient {
       return { status: response.status, body: body as T };
     }
     if (response.status === 401 && !path.startsWith('/api/auth/')) deps.onUnauthorized();
-    const error = (body as { error?: { code?: string; message?: string } } | null)?.error;
-    throw new ApiError(response.status, error?.code ?? `http_${response.status}`, error?.message ?? '');
+    const error = (body as { error?: Partial<ErrorBody['error']> } | null)?.error;
+    const retryAfter = Number(response.headers.get('retry-after'));
+    throw new ApiError(response.status, error?.code ?? `http_${response.status}`, error?.message ?? '', {
+      field: error?.field,
+      limit: error?.limit,
+      retryAfterSeconds: retryAfter > 0 ? retryAfter : undefined,
+    });
   }
 
   return {

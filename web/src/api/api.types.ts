@@ -1,6 +1,19 @@
+import type { Static } from '@sinclair/typebox';
+import type {
+  Conversation as ConversationSchema,
+  NewConversationBody as NewConversationBodySchema,
+  NewConversation as NewConversationSchema,
+} from '../../../services/gateway/conversations/conversation.routes';
+import type {
+  Complete as SurveyComplete,
+  Incomplete as SurveyIncomplete,
+  Pending as SurveyPending,
+} from '../../../services/gateway/survey/survey.routes';
+
 /**
- * Shapes of the gateway's public HTTP contract as the browser sees them. Ids are kept as the
- * server sends them (string or number) and sent back unchanged.
+ * Shapes of the gateway's public HTTP contract as the browser sees them. Where the gateway
+ * exports a route's schema the type is taken from it, so a changed response breaks the typecheck
+ * here; the rest keep ids as the server sends them (string or number) and send them back unchanged.
  */
 export type Id = string | number;
 
@@ -47,24 +60,14 @@ export interface SurveyAnswer {
   value: number;
 }
 
-export interface Explanation {
-  questionId: Id;
-  text: string;
-  axis: string;
-  contribution: number;
-}
-
 export type SurveyResult =
-  | { status: 'complete'; persona: Persona; scores: Record<string, number>; explanation?: Explanation[] }
-  | { status: 'pending'; persisted: number; total: number }
-  | { status: 'incomplete'; missing: Id[] };
+  | Static<typeof SurveyComplete>
+  | Static<typeof SurveyPending>
+  | Static<typeof SurveyIncomplete>;
 
-export interface Conversation {
-  id: Id;
-  persona: Persona | Id | null;
-  title: string | null;
-  createdAt: string;
-}
+export type Conversation = Static<typeof ConversationSchema>;
+export type NewConversation = Static<typeof NewConversationSchema>;
+export type NewConversationBody = Static<typeof NewConversationBodySchema>;
 
 export type MessageStatus = 'complete' | 'streaming' | 'cancelled' | 'failed';
 
@@ -81,11 +84,4 @@ export interface SendMessageResponse {
   userMessageId: Id;
   replyId: Id;
   streamUrl: string;
-}
-
-/** A conversation's persona may arrive as an object or as a bare id. */
-export function personaName(persona: Conversation['persona']): string | null {
-  if (persona === null || persona === undefined) return null;
-  if (typeof persona === 'object') return persona.name;
-  return String(persona);
 }

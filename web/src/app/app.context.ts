@@ -13,7 +13,7 @@ export interface AppContext {
   readonly user: User | null;
   setUser(user: User | null): void;
   navigate(route: Route, options?: { replace?: boolean }): void;
-  /** Words for an error, for people: the API's message, or a translated fallback. */
+  /** Words for an error in the reader's language, chosen by its code (never the server's message). */
   describeError(error: unknown): string;
   /** Speaks a short status through the page-wide polite live region. */
   announce(text: string): void;

@@ -1,8 +1,10 @@
-import { ApiError, createApiClient, NETWORK_ERROR } from '../api/api.client';
+import { ApiError, createApiClient } from '../api/api.client';
 import type { User } from '../api/api.types';
 import { renderLogin, renderSignup, renderWelcome } from '../auth/auth.view';
-import { renderChat } from '../chat/chat.view';
+import { clearDrafts } from '../chat/chat.composer';
+import { NEW_CONVERSATION, renderChat } from '../chat/chat.view';
 import { clearReplyProgress } from '../chat/reply.progress';
+import { describeError } from '../i18n/error.describe';
 import { createI18n } from '../i18n/i18n';
 import { renderResult } from '../result/result.view';
 import { clearSurveyAnswers } from '../survey/survey.answers';
@@ -38,7 +40,13 @@ export function startApp({ window, root }: AppDeps): void {
       ctx.navigate({ name: 'welcome' });
     },
   });
-  const shell = createShell({ root, i18n, onLogout: () => void logout() });
+  const shell = createShell({
+    root,
+    i18n,
+    onLogout: () => void logout(),
+    onSignup: () => ctx.navigate({ name: 'signup' }),
+  });
+  let route: Route = parseRoute(window.location.hash);
 
   const ctx: AppContext = {
     api,
@@ -50,9 +58,11 @@ export function startApp({ window, root }: AppDeps): void {
     },
     setUser(next) {
       user = next;
+      // The menu follows at once (a persona unlocks 내 유형 and 대화), not on the next navigation.
+      shell.update(next, route);
     },
-    navigate(route, options) {
-      const href = routeHref(route);
+    navigate(to, options) {
+      const href = routeHref(to);
       if (options?.replace) {
         window.history.replaceState(null, '', href);
         void render();
@@ -62,14 +72,7 @@ export function startApp({ window, root }: AppDeps): void {
         window.location.hash = href;
       }
     },
-    describeError(error) {
-      if (error instanceof ApiError) {
-        if (error.code === NETWORK_ERROR) return i18n.t('error.network');
-        if (error.message) return error.message;
-        return i18n.t('error.generic', { code: error.code });
-      }
-      return i18n.t('error.generic', { code: error instanceof Error ? error.name : 'unknown' });
-    },
+    describeError: (error) => describeError(i18n, error),
     announce: (text) => shell.announce(text),
   };
 
@@ -81,6 +84,7 @@ export function startApp({ window, root }: AppDeps): void {
       shell.announce(ctx.describeError(error));
     }
     clearReplyProgress(session);
+    clearDrafts(session);
     clearSurveyAnswers(session);
     user = null;
     ctx.navigate({ name: 'welcome' });
@@ -112,7 +116,7 @@ export function startApp({ window, root }: AppDeps): void {
         return;
       }
     }
-    const route = parseRoute(window.location.hash);
+    route = parseRoute(window.location.hash);
     const redirect = redirectFor(route, user);
     if (redirect) {
       window.history.replaceState(null, '', routeHref(redirect));
@@ -141,6 +145,8 @@ export function startApp({ window, root }: AppDeps): void {
         return renderResult(ctx, shell.outlet);
       case 'chat':
         return renderChat(ctx, shell.outlet, route.conversationId);
+      case 'newChat':
+        return renderChat(ctx, shell.outlet, NEW_CONVERSATION);
       default:
         shell.outlet.replaceChildren(
           h('h1', { tabindex: -1 }, i18n.t('notFound.title')),
@@ -169,6 +175,7 @@ function redirectFor(route: Route, user: User | null): Route | null {
     case 'survey':
     case 'result':
     case 'chat':
+    case 'newChat':
       return user ? null : { name: 'welcome' };
     default:
       return null;

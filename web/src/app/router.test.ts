@@ -11,6 +11,7 @@ describe('hash routes', () => {
     expect(parseRoute('#/result')).toEqual({ name: 'result' });
     expect(parseRoute('#/chat')).toEqual({ name: 'chat', conversationId: null });
     expect(parseRoute('#/chat/c%2F1')).toEqual({ name: 'chat', conversationId: 'c/1' });
+    expect(parseRoute('#/chat/new')).toEqual({ name: 'newChat' });
   });
 
   it('turns anything else into not-found rather than guessing', () => {
@@ -27,6 +28,7 @@ describe('hash routes', () => {
       { name: 'survey', question: null },
       { name: 'chat', conversationId: 'a b/c' },
       { name: 'chat', conversationId: null },
+      { name: 'newChat' },
       { name: 'signup' },
     ] as const) {
       expect(parseRoute(routeHref(route))).toEqual(route);

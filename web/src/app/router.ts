@@ -9,6 +9,8 @@ export type Route =
   | { name: 'survey'; question: number | null }
   | { name: 'result' }
   | { name: 'chat'; conversationId: string | null }
+  /** A conversation not started yet: it is created with its first message. */
+  | { name: 'newChat' }
   | { name: 'notFound' };
 
 export function parseRoute(hash: string): Route {
@@ -35,6 +37,8 @@ export function parseRoute(hash: string): Route {
         : { name: 'notFound' };
     }
     case 'chat':
+      // Conversation ids are uuids, so `new` never names one.
+      if (arg === 'new') return { name: 'newChat' };
       return { name: 'chat', conversationId: arg ?? null };
     default:
       return { name: 'notFound' };
@@ -50,6 +54,8 @@ export function routeHref(route: Route): string {
       return route.question === null ? '#/survey' : `#/survey/${route.question}`;
     case 'chat':
       return route.conversationId === null ? '#/chat' : `#/chat/${encodeURIComponent(route.conversationId)}`;
+    case 'newChat':
+      return '#/chat/new';
     default:
       return `#/${route.name}`;
   }

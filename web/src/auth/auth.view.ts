@@ -1,3 +1,9 @@
+import {
+  DISPLAY_NAME_MAX_CHARS,
+  PASSWORD_MAX_CHARS,
+  PASSWORD_MIN_CHARS,
+} from '../../../services/gateway/http.limits';
+import { ApiError } from '../api/api.client';
 import type { AuthResponse } from '../api/api.types';
 import type { AppContext, Cleanup } from '../app/app.context';
 import { h, uid } from '../app/dom';
@@ -50,7 +56,7 @@ export function renderLogin(ctx: AppContext, outlet: HTMLElement): Cleanup | und
     submit: 'login.submit',
     endpoint: '/api/auth/login',
     withDisplayName: false,
-    passwordAutocomplete: 'current-password',
+    newPassword: false,
     other: { href: '#/signup', label: 'login.toSignup' },
   });
   return undefined;
@@ -62,7 +68,7 @@ export function renderSignup(ctx: AppContext, outlet: HTMLElement): Cleanup | un
     submit: 'signup.submit',
     endpoint: '/api/auth/signup',
     withDisplayName: true,
-    passwordAutocomplete: 'new-password',
+    newPassword: true,
     other: { href: '#/login', label: 'signup.toLogin' },
   });
   return undefined;
@@ -73,14 +79,49 @@ interface AuthFormSpec {
   submit: MessageKey;
   endpoint: string;
   withDisplayName: boolean;
-  passwordAutocomplete: string;
+  /** Sign-up sets a password, so its rule is shown before the submit; log-in only checks one. */
+  newPassword: boolean;
   other: { href: string; label: MessageKey };
 }
 
-function field(label: string, props: Record<string, string | boolean>) {
+function field(label: string, props: Record<string, string | boolean>, hint?: string) {
   const id = uid('field');
-  const input = h('input', { id, class: 'input', ...props });
-  return { input, element: h('div', { class: 'field' }, h('label', { for: id }, label), input) };
+  const hintId = hint ? `${id}-hint` : null;
+  const input = h('input', { id, class: 'input', 'aria-describedby': hintId, ...props });
+  return {
+    input,
+    element: h(
+      'div',
+      { class: 'field' },
+      h('label', { for: id }, label),
+      input,
+      hint ? h('p', { id: hintId, class: 'hint muted', 'data-testid': 'field-hint' }, hint) : null,
+    ),
+  };
+}
+
+/** The same rules as the server's schema, checked first so the words are the app's own. */
+function checkFields(
+  ctx: AppContext,
+  spec: AuthFormSpec,
+  email: HTMLInputElement,
+  password: HTMLInputElement,
+) {
+  const { t } = ctx.i18n;
+  const length = [...password.value].length;
+  if (email.value.trim() === '') return { input: email, message: t('form.emailRequired') };
+  // The browser's own e-mail check, without its message (that comes in the browser's language).
+  if (email.validity.typeMismatch) return { input: email, message: t('form.emailInvalid') };
+  if (length === 0) return { input: password, message: t('form.passwordRequired') };
+  if (spec.newPassword && length < PASSWORD_MIN_CHARS) {
+    return {
+      input: password,
+      message: t('form.passwordTooShort', { min: PASSWORD_MIN_CHARS, count: length }),
+    };
+  }
+  if (length > PASSWORD_MAX_CHARS)
+    return { input: password, message: t('form.passwordTooLong', { max: PASSWORD_MAX_CHARS }) };
+  return null;
 }
 
 function renderAuthForm(ctx: AppContext, outlet: HTMLElement, spec: AuthFormSpec): void {
@@ -91,14 +132,23 @@ function renderAuthForm(ctx: AppContext, outlet: HTMLElement, spec: AuthFormSpec
     autocomplete: 'email',
     required: true,
   });
-  const password = field(t('form.password'), {
-    type: 'password',
-    name: 'password',
-    autocomplete: spec.passwordAutocomplete,
-    required: true,
-  });
+  const password = field(
+    t('form.password'),
+    {
+      type: 'password',
+      name: 'password',
+      autocomplete: spec.newPassword ? 'new-password' : 'current-password',
+      required: true,
+    },
+    spec.newPassword ? t('form.passwordRule', { min: PASSWORD_MIN_CHARS }) : undefined,
+  );
   const displayName = spec.withDisplayName
-    ? field(t('form.displayName'), { type: 'text', name: 'displayName', autocomplete: 'nickname' })
+    ? field(t('form.displayName'), {
+        type: 'text',
+        name: 'displayName',
+        autocomplete: 'nickname',
+        maxlength: String(DISPLAY_NAME_MAX_CHARS),
+      })
     : null;
   const error = h('p', { role: 'alert', class: 'error', 'data-testid': 'form-error' });
   const submit = h('button', { type: 'submit', class: 'button button-primary' }, t(spec.submit));
@@ -115,13 +165,13 @@ function renderAuthForm(ctx: AppContext, outlet: HTMLElement, spec: AuthFormSpec
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     error.textContent = '';
-    // The browser's own checks give translated, accessible messages; the server still has the last word.
-    for (const input of [email.input, password.input]) {
-      if (!input.checkValidity()) {
-        error.textContent = input.validationMessage;
-        input.focus();
-        return;
-      }
+    for (const input of [email.input, password.input]) input.removeAttribute('aria-invalid');
+    const problem = checkFields(ctx, spec, email.input, password.input);
+    if (problem) {
+      error.textContent = problem.message;
+      problem.input.setAttribute('aria-invalid', 'true');
+      problem.input.focus();
+      return;
     }
     const body: Record<string, string> = { email: email.input.value.trim(), password: password.input.value };
     const name = displayName?.input.value.trim();
@@ -136,7 +186,13 @@ function renderAuthForm(ctx: AppContext, outlet: HTMLElement, spec: AuthFormSpec
       error.textContent = ctx.describeError(err);
       submit.disabled = false;
       submit.textContent = t(spec.submit);
-      email.input.focus();
+      const field = err instanceof ApiError ? err.details.field : undefined;
+      (field === 'password'
+        ? password.input
+        : field === 'displayName' && displayName
+          ? displayName.input
+          : email.input
+      ).focus();
     }
   });
 

@@ -7,7 +7,7 @@ export interface AssistantMessageView {
   /** Shows the reply text; renders at most once per frame while tokens pour in. */
   setText(text: string): void;
   setStatus(status: MessageStatus, detail?: string | null): void;
-  /** Offers a retry after the stream could not be followed. */
+  /** Offers a retry: following the stream again, or sending a failed reply's question again. */
   offerRetry(label: string, retry: () => void): void;
 }
 
@@ -78,7 +78,8 @@ export function renderAssistantMessage(
               ? i18n.t('chat.failed')
               : '';
       state.className = `msg-state msg-state-${status}`;
-      state.replaceChildren(label, detail ? `: ${detail}` : '');
+      // A failure's own words (what went wrong) replace the bare "could not be finished".
+      state.replaceChildren(status === 'failed' && detail ? detail : label);
     },
     offerRetry(label, retry) {
       const button = h('button', { type: 'button', class: 'button button-small' }, label);

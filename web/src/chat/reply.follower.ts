@@ -1,5 +1,6 @@
 import type { Message, MessageStatus } from '../api/api.types';
 import type { AppContext } from '../app/app.context';
+import { describeCode } from '../i18n/error.describe';
 import type { AssistantMessageView } from './message.view';
 import type { ReplyAnnouncer } from './reply.announcer';
 import { type ReplyProgress, removeReplyProgress, saveReplyProgress } from './reply.progress';
@@ -63,7 +64,7 @@ export function followReply(deps: ReplyFollowerDeps, progress: ReplyProgress): R
           saveReplyProgress(ctx.session, { ...progress, lastEventId: state.lastEventId, text: state.text });
           deps.announcer.update(state.text);
         } else {
-          settle(state.status, state.error?.message || state.error?.code || null);
+          settle(state.status, state.error ? describeCode(ctx.i18n, state.error.code) : null);
         }
       },
       onConnection(connection) {

@@ -12,8 +12,9 @@ export interface I18n {
   readonly lang: Lang;
   setLang(lang: Lang): void;
   t(key: MessageKey, vars?: Record<string, string | number>): string;
-  formatDate(iso: string): string;
+  formatDate(value: string | number): string;
   formatSigned(value: number): string;
+  formatNumber(value: number): string;
 }
 
 export interface I18nDeps {
@@ -38,15 +39,15 @@ export function createI18n(deps: I18nDeps): I18n {
     },
     t(key, vars) {
       const template = dictionaries[lang][key];
-      if (!vars) return template;
-      return template.replace(/\{(\w+)\}/g, (match, name: string) =>
-        name in vars ? String(vars[name]) : match,
-      );
+      return vars ? format(template, vars) : template;
     },
-    formatDate(iso) {
-      const date = new Date(iso);
-      if (Number.isNaN(date.getTime())) return iso;
+    formatDate(value) {
+      const date = new Date(value);
+      if (Number.isNaN(date.getTime())) return String(value);
       return new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short' }).format(date);
+    },
+    formatNumber(value) {
+      return new Intl.NumberFormat(lang).format(value);
     },
     formatSigned(value) {
       return new Intl.NumberFormat(lang, {
@@ -56,6 +57,11 @@ export function createI18n(deps: I18nDeps): I18n {
       }).format(value);
     },
   };
+}
+
+/** Fills `{name}` placeholders; one without a value stays as it is, so a gap is visible. */
+export function format(template: string, vars: Record<string, string | number>): string {
+  return template.replace(/\{(\w+)\}/g, (match, name: string) => (name in vars ? String(vars[name]) : match));
 }
 
 function readStoredLang(storage: Storage): Lang | null {

@@ -1,6 +1,7 @@
-import type { Conversation, Id, Survey, SurveyResult } from '../api/api.types';
+import type { Id, Survey, SurveyResult } from '../api/api.types';
 import type { AppContext, Cleanup } from '../app/app.context';
 import { h } from '../app/dom';
+import { routeHref } from '../app/router';
 import { isMessageKey } from '../i18n/messages';
 import { axisLabel, renderAxesChart } from './axes.chart';
 
@@ -87,28 +88,29 @@ export function renderResult(ctx: AppContext, outlet: HTMLElement): Cleanup {
     const { persona } = result;
     const user = ctx.user;
     if (user) ctx.setUser({ ...user, persona });
+    const named = new Map(result.axes.map((axis) => [axis.id, axis]));
+    // Which end a value leans to, in the words of that end; near zero it leans nowhere.
+    const leaning = (axis: string, value: number) => {
+      const info = named.get(axis);
+      if (!info || Math.abs(value) < 0.05) return t('result.middle');
+      return t('result.toward', { pole: value < 0 ? info.low : info.high });
+    };
+    const label = (axis: string) => named.get(axis)?.name ?? axisName(axis);
     const scores = Object.entries(result.scores).map(([axis, value]) => ({
       axis,
-      label: axisName(axis),
+      label: label(axis),
       value,
       valueText: ctx.i18n.formatSigned(value),
+      low: named.get(axis)?.low ?? '',
+      high: named.get(axis)?.high ?? '',
+      leaning: leaning(axis, value),
     }));
+    // Nothing is created here: the conversation starts with its first message.
     const start = h(
-      'button',
-      { type: 'button', class: 'button button-primary', 'data-testid': 'start-chat' },
+      'a',
+      { href: routeHref({ name: 'newChat' }), class: 'button button-primary', 'data-testid': 'start-chat' },
       t('result.startChat'),
     );
-    const startError = h('p', { role: 'alert', class: 'error' });
-    start.addEventListener('click', async () => {
-      start.disabled = true;
-      try {
-        const created = await ctx.api.post<Pick<Conversation, 'id' | 'persona'>>('/api/conversations');
-        ctx.navigate({ name: 'chat', conversationId: String(created.id) });
-      } catch (error) {
-        startError.textContent = ctx.describeError(error);
-        start.disabled = false;
-      }
-    });
     body.removeAttribute('aria-live');
     body.replaceChildren(
       h('p', { class: 'persona-name', 'data-testid': 'persona-name' }, persona.name),
@@ -139,7 +141,7 @@ export function renderResult(ctx: AppContext, outlet: HTMLElement): Cleanup {
                   h(
                     'span',
                     { class: `why-axis ${item.contribution >= 0 ? 'positive' : 'negative'}` },
-                    `${axisName(item.axis)} ${ctx.i18n.formatSigned(item.contribution)}`,
+                    `${label(item.axis)}: ${leaning(item.axis, item.contribution)} (${ctx.i18n.formatSigned(item.contribution)})`,
                   ),
                 ),
               ),
@@ -152,7 +154,6 @@ export function renderResult(ctx: AppContext, outlet: HTMLElement): Cleanup {
         start,
         h('a', { href: '#/survey/1', class: 'button' }, t('result.retake')),
       ),
-      startError,
     );
   }
 
