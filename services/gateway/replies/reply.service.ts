@@ -97,7 +97,7 @@ export function createReplyService(deps: {
           content: '',
           finishReason: null,
           usage: null,
-          error: { code: 'enqueue_failed', message: 'The message could not be queued. Please try again.' },
+          error: { code: 'unavailable', message: 'The message could not be queued. Please try again.' },
         }).catch(() => undefined);
         throw added.reason;
       }
