@@ -1,3 +1,4 @@
+import { chatCapacityBench } from './chat-capacity.bench';
 import { chatEnqueueBench } from './chat-enqueue.bench';
 import { firstTokenBench } from './first-token.bench';
 import { loadtoolRateBench } from './loadtool-rate.bench';
@@ -7,6 +8,7 @@ import { surveyThroughputBench } from './survey-throughput.bench';
 
 /** `npm run bench [-- name ...]`: runs the named benchmarks (all when none is named). */
 const benches: Record<string, () => Promise<unknown>> = {
+  'chat-capacity': () => chatCapacityBench(),
   'chat-enqueue': () => chatEnqueueBench(),
   'first-token': () => firstTokenBench(),
   'loadtool-rate': () => loadtoolRateBench(),

@@ -27,7 +27,8 @@ export async function startGateway(config: GatewayConfig) {
   const log = createLogger('gateway', config.LOG_LEVEL);
   const registry = createRegistry('gateway');
   const keys = redisKeys(config.AIRA_PREFIX);
-  const redis = createRedis(config.REDIS_URL, { name: 'gateway:cmd', log });
+  // Commands of concurrent requests made in the same turn of the event loop are written together.
+  const redis = createRedis(config.REDIS_URL, { name: 'gateway:cmd', enableAutoPipelining: true, log });
   // A subscriber connection cannot answer the ready check's INFO once subscribed.
   const subscriber = createRedis(config.REDIS_URL, {
     name: 'gateway:streams',

@@ -31,7 +31,12 @@ export const finalEvents: ReadonlySet<ReplyEventType> = new Set(['done', 'cancel
 export interface ReplyOwner {
   replyKey: string;
   token: string;
+  /** Appends made so far: with the token, each append's unique key (no random bytes per append). */
+  appended?: number;
 }
+
+/** A fresh owner token for an attempt: short, since each stream entry carries it in its append key. */
+export const newOwnerToken = () => randomBytes(9).toString('base64url');
 
 /** Another attempt has taken the reply over; this one must stop without writing. */
 export class SupersededError extends Error {
@@ -54,7 +59,7 @@ export async function appendEvent(
   const id = await registerScripts(redis).appendEvent(
     stream.key,
     owner?.replyKey ?? stream.key,
-    randomBytes(9).toString('base64url'),
+    owner ? `${owner.token}.${(owner.appended = (owner.appended ?? 0) + 1)}` : newOwnerToken(),
     event.type,
     JSON.stringify(event.data),
     owner?.token ?? '',

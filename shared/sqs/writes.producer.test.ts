@@ -46,13 +46,82 @@ it('writes any text as a body SQS accepts, which parses back to the same write',
 });
 
 it('sends that body, single and batched', async () => {
-  const sent: { MessageBody?: string; Entries?: { MessageBody?: string }[] }[] = [];
-  const sqs = { send: async (command: { input: (typeof sent)[number] }) => sent.push(command.input) };
+  const sent: { Entries?: { MessageBody?: string }[] }[] = [];
+  const sqs = {
+    send: async (command: { input: (typeof sent)[number] }) => {
+      sent.push(command.input);
+      return {};
+    },
+  };
   const producer = createWritesProducer({ sqs: sqs as unknown as SQSClient, queueUrl: 'q' });
   const message = turn('a\uFFFFb');
   await producer.send(message);
   await producer.sendBatch([message]);
-  expect(sent[0]!.MessageBody).toBe(sqsBodyOf(message));
+  expect(sent[0]!.Entries![0]!.MessageBody).toBe(sqsBodyOf(message));
   expect(sent[1]!.Entries![0]!.MessageBody).toBe(sqsBodyOf(message));
-  expect(sent[0]!.MessageBody).toContain('a\\uffffb');
+  expect(sent[0]!.Entries![0]!.MessageBody).toContain('a\\uffffb');
+});
+
+/** An SQS client whose batch calls finish when the test says, failing the entries it names. */
+function heldSqs(failIds: Set<string> = new Set()) {
+  const calls: {
+    entries: { Id: string; MessageGroupId: string; MessageBody: string }[];
+    finish: () => void;
+  }[] = [];
+  const sqs = {
+    send: (command: { input: { Entries: { Id: string; MessageGroupId: string; MessageBody: string }[] } }) =>
+      new Promise((resolve) => {
+        const entries = command.input.Entries;
+        calls.push({
+          entries,
+          finish: () =>
+            resolve({
+              Successful: entries.filter((e) => !failIds.has(e.MessageBody)).map((e) => ({ Id: e.Id })),
+              Failed: entries
+                .filter((e) => failIds.has(e.MessageBody))
+                .map((e) => ({ Id: e.Id, Code: 'InvalidMessageContents', Message: 'bad' })),
+            }),
+        });
+      }),
+  };
+  return { sqs: sqs as unknown as SQSClient, calls };
+}
+
+const tick = () => new Promise((r) => setImmediate(r));
+
+it("sends writes made together in batches of ten, keeping each user's order", async () => {
+  const { sqs, calls } = heldSqs();
+  const producer = createWritesProducer({ sqs, queueUrl: 'q', maxInFlight: 4 });
+  const alice = randomUUID();
+  const others = Array.from({ length: 14 }, () => turn('x'));
+  const first = { ...turn('alice 1'), userId: alice };
+  const second = { ...turn('alice 2'), userId: alice };
+  const sends = [producer.send(first), ...others.map((m) => producer.send(m))];
+  await tick();
+  // Fifteen writes made in one turn of the event loop: two calls, not fifteen.
+  expect(calls.map((c) => c.entries.length)).toEqual([10, 5]);
+  // Alice's second write waits while her first is on its way, though a batch has room.
+  const late = producer.send(second);
+  await tick();
+  expect(calls).toHaveLength(2);
+  calls[0]!.finish();
+  await Promise.all(sends.slice(0, 10));
+  await tick();
+  expect(calls).toHaveLength(3);
+  expect(calls[2]!.entries.map((e) => JSON.parse(e.MessageBody).user.content)).toEqual(['alice 2']);
+  calls[1]!.finish();
+  calls[2]!.finish();
+  await Promise.all([...sends, late]);
+});
+
+it('rejects only the writes SQS refused', async () => {
+  const bad = turn('refused');
+  const { sqs, calls } = heldSqs(new Set([sqsBodyOf(bad)]));
+  const producer = createWritesProducer({ sqs, queueUrl: 'q' });
+  const good = producer.send(turn('fine'));
+  const refused = producer.send(bad);
+  await tick();
+  calls[0]!.finish();
+  await expect(good).resolves.toBeUndefined();
+  await expect(refused).rejects.toThrow(/InvalidMessageContents/);
 });

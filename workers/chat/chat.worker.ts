@@ -30,7 +30,14 @@ export async function startChatWorker(config: ChatWorkerConfig, opts: { drainMs?
   const registry = createRegistry('chat-worker');
   const metrics = createChatMetrics(registry);
   const keys = redisKeys(config.AIRA_PREFIX);
-  const redis = createRedis(config.REDIS_URL, { name: `${config.WORKER_ID}:cmd`, blocking: true, log });
+  // Token batches of every reply being streamed go out on this connection: those made in the same
+  // turn of the event loop are written together.
+  const redis = createRedis(config.REDIS_URL, {
+    name: `${config.WORKER_ID}:cmd`,
+    blocking: true,
+    enableAutoPipelining: true,
+    log,
+  });
   // A subscriber connection cannot answer the ready check's INFO once subscribed.
   const subscriber = createRedis(config.REDIS_URL, {
     name: `${config.WORKER_ID}:cancel`,

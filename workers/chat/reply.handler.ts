@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
 import type { Redis } from 'ioredis';
 import OpenAI from 'openai';
@@ -11,6 +10,7 @@ import {
   appendEvent,
   decodeEntry,
   finalEvents,
+  newOwnerToken,
   type ReplyEvent,
   type ReplyOwner,
   type StoredEvent,
@@ -94,7 +94,7 @@ export function createReplyHandler(deps: ReplyHandlerDeps) {
     // Everything the reply needs from Redis before the LLM call, in one round trip; in the same
     // step this attempt takes the reply over, so an older attempt still running stops writing
     // exactly where this one reads the stream.
-    const owner: ReplyOwner = { replyKey: keys.reply(data.replyId), token: randomUUID() };
+    const owner: ReplyOwner = { replyKey: keys.reply(data.replyId), token: newOwnerToken() };
     const [[, endedAt], [, entries], [, cancelled], [, turnList], [, complete]] = (await redis
       .multi()
       .hget(owner.replyKey, 'endedAt')

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Message, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { Message, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { SpanKind, trace } from '@opentelemetry/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import '../../shared/jobs/formats';
@@ -11,13 +11,14 @@ import { inSpan, linksOf, traceBatches } from './writes.tracing';
 function fakeSqs() {
   const sent: Message[] = [];
   const sqs = {
-    async send(command: SendMessageCommand) {
-      const input = command.input;
-      sent.push({
-        MessageId: randomUUID(),
-        Body: input.MessageBody,
-        MessageAttributes: input.MessageAttributes,
-      });
+    async send(command: SendMessageBatchCommand) {
+      for (const entry of command.input.Entries ?? []) {
+        sent.push({
+          MessageId: randomUUID(),
+          Body: entry.MessageBody,
+          MessageAttributes: entry.MessageAttributes,
+        });
+      }
       return {};
     },
   } as unknown as SQSClient;
