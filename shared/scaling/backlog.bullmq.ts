@@ -11,6 +11,11 @@ import type { Redis } from 'ioredis';
  * when it came back after a failure or a stall, so a retried job does not look as old as its first
  * attempt. A job promoted from `delayed` counts its delay as waiting: Aira's chat jobs are not
  * delayed, and a retry backoff is short next to the SLO it would overstate.
+ *
+ * Asked with `finishedSinceMs`, it also counts the jobs that finished (completed or failed for
+ * good) after that time, from the `completed` and `failed` zsets scored by finish time: what a
+ * caller needs, with the backlog's change, for the arrival and completion rates. Only jobs the
+ * queue still keeps are counted (Aira keeps the last 10,000 completed for an hour).
  */
 export interface BullmqBacklog {
   /** Jobs in `wait` plus `paused`. */
@@ -28,18 +33,22 @@ export interface BullmqBacklog {
   /** By the Redis server clock, so autoscaler clock skew does not age jobs; 0 when nothing waits. */
   readonly oldestAgeSeconds: number;
   readonly serverTimeMs: number;
+  /** Jobs completed or failed for good after `finishedSinceMs`; 0 when not asked. */
+  readonly finishedSince: number;
 }
 
 export interface BullmqBacklogReader {
-  read(queue: string): Promise<BullmqBacklog>;
+  read(queue: string, options?: { readonly finishedSinceMs?: number }): Promise<BullmqBacklog>;
 }
 
 const WRONG_TYPE = 'AIRA_BACKLOG_WRONGTYPE';
 
-// KEYS: wait, paused, active, prioritized, delayed. ARGV[1]: job key prefix `<prefix>:<queue>:`.
+// KEYS: wait, paused, active, prioritized, delayed, completed, failed.
+// ARGV[1]: job key prefix `<prefix>:<queue>:`; ARGV[2]: count jobs finished after this epoch ms
+// (a ZCOUNT bound: `+inf` counts none).
 const SCRIPT = `
-local expected = { 'list', 'list', 'list', 'zset', 'zset' }
-for i = 1, 5 do
+local expected = { 'list', 'list', 'list', 'zset', 'zset', 'zset', 'zset' }
+for i = 1, 7 do
   local t = redis.call('TYPE', KEYS[i])['ok']
   if t ~= 'none' and t ~= expected[i] then
     return redis.error_reply('${WRONG_TYPE} ' .. KEYS[i] .. ' is a ' .. t .. ', BullMQ keeps a ' .. expected[i] .. ' there')
@@ -71,6 +80,7 @@ return {
   redis.call('ZCARD', KEYS[5]),
   oldest,
   tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000),
+  redis.call('ZCOUNT', KEYS[6], '(' .. ARGV[2], '+inf') + redis.call('ZCOUNT', KEYS[7], '(' .. ARGV[2], '+inf'),
 }
 `;
 
@@ -82,7 +92,10 @@ type BacklogCommand = (
   active: string,
   prioritized: string,
   delayed: string,
+  completed: string,
+  failed: string,
   jobPrefix: string,
+  finishedSince: string,
 ) => Promise<unknown>;
 
 /**
@@ -92,12 +105,13 @@ type BacklogCommand = (
 export function createBullmqBacklogReader(deps: { redis: Redis; prefix?: string }): BullmqBacklogReader {
   const { redis } = deps;
   const prefix = deps.prefix ?? 'bull';
-  if (!(COMMAND in redis)) redis.defineCommand(COMMAND, { numberOfKeys: 5, lua: SCRIPT });
+  if (!(COMMAND in redis)) redis.defineCommand(COMMAND, { numberOfKeys: 7, lua: SCRIPT });
   const run = (redis as unknown as Record<typeof COMMAND, BacklogCommand>)[COMMAND].bind(redis);
 
   return {
-    async read(queue) {
+    async read(queue, options) {
       const base = `${prefix}:${queue}:`;
+      const since = options?.finishedSinceMs;
       let reply: unknown;
       try {
         reply = await run(
@@ -106,7 +120,10 @@ export function createBullmqBacklogReader(deps: { redis: Redis; prefix?: string 
           `${base}active`,
           `${base}prioritized`,
           `${base}delayed`,
+          `${base}completed`,
+          `${base}failed`,
           base,
+          since === undefined || !Number.isFinite(since) ? '+inf' : String(Math.floor(since)),
         );
       } catch (err) {
         const message = err instanceof Error ? err.message : String(err);
@@ -118,18 +135,11 @@ export function createBullmqBacklogReader(deps: { redis: Redis; prefix?: string 
 }
 
 function toBacklog(queue: string, reply: unknown): BullmqBacklog {
-  if (!Array.isArray(reply) || reply.length !== 7 || !reply.every((n) => typeof n === 'number')) {
+  if (!Array.isArray(reply) || reply.length !== 8 || !reply.every((n) => typeof n === 'number')) {
     throw new Error(`Reading the backlog of BullMQ queue "${queue}" returned ${JSON.stringify(reply)}`);
   }
-  const [wait, paused, active, prioritized, delayed, oldest, serverTimeMs] = reply as number[] as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
+  const [wait, paused, active, prioritized, delayed, oldest, serverTimeMs, finishedSince] =
+    reply as number[] as [number, number, number, number, number, number, number, number];
   const waiting = wait + paused;
   const oldestWaitingTimestampMs = oldest >= 0 ? oldest : null;
   return {
@@ -143,5 +153,6 @@ function toBacklog(queue: string, reply: unknown): BullmqBacklog {
     oldestAgeSeconds:
       oldestWaitingTimestampMs === null ? 0 : Math.max(0, (serverTimeMs - oldestWaitingTimestampMs) / 1000),
     serverTimeMs,
+    finishedSince,
   };
 }
