@@ -11,6 +11,9 @@ function view(partial: Partial<FleetView> & Pick<FleetView, 't' | 'desired'>): F
     active: 0,
     oldestAgeSeconds: null,
     cpuPercent: 0,
+    inService: 0,
+    arrived: 0,
+    completed: 0,
     ...partial,
   };
 }
