@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createProviderModel } from './provider.model';
-import { createQueueModel } from './queue.model';
+import { createQueueModel, type FleetView } from './queue.model';
 import { createRandom } from './random.model';
 import { buildWorkload } from './workload.model';
 
@@ -61,12 +61,14 @@ describe('queue model with a provider budget', () => {
     });
     model.scaleTo(4, 0, { alreadyRunning: true });
     const startsBy = new Map<number, number>();
+    const views = new Map<number, FleetView>();
     let t = 0;
     for (; t < 3000 && (t < arrivals.length || model.view(t).waiting + model.view(t).active > 0); t++) {
       model.step(t);
+      views.set(t + 1, model.view(t + 1));
       startsBy.set(t + 1, model.stats.completed + model.view(t + 1).active);
     }
-    return { workload, model, startsBy, end: t };
+    return { workload, model, startsBy, views, end: t };
   };
 
   it('with a shared budget, starts jobs only as the budget refills and is never refused', () => {
@@ -84,5 +86,19 @@ describe('queue model with a provider budget', () => {
     expect(model.stats.completions.every((n) => n === 1)).toBe(true);
     // 32 slots retry about once a second while the budget gives 2 calls a second.
     expect(model.stats.rejectedCalls).toBeGreaterThan(1000);
+  });
+
+  it('counts a job waiting out a 429 in a slot as unanswered, and its wait until the call went through', () => {
+    const waits = run('wait');
+    const retries = run('retry');
+    // With retries the queue looks shorter (jobs sit in slots), but what users wait is as long.
+    const shared = waits.views.get(100)!;
+    const own = retries.views.get(100)!;
+    expect(shared.oldestUnansweredSeconds).toBe(shared.oldestAgeSeconds);
+    expect(own.oldestAgeSeconds ?? 0).toBeLessThan(shared.oldestAgeSeconds!);
+    expect(own.oldestUnansweredSeconds!).toBeGreaterThan(own.oldestAgeSeconds ?? 0);
+    const meanWait = (m: typeof waits.model) =>
+      m.stats.waitSeconds.reduce((a, b) => a + b, 0) / m.stats.completed;
+    expect(meanWait(retries.model)).toBeGreaterThan(0.5 * meanWait(waits.model));
   });
 });

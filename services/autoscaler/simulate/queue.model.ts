@@ -41,6 +41,11 @@ export interface FleetView {
   readonly active: number;
   /** Age of the oldest waiting job; null when nothing waits. */
   readonly oldestAgeSeconds: number | null;
+  /**
+   * Age of the oldest job whose LLM call has not gone through: waiting, or holding a slot while it
+   * waits out a 429. What its user waits; the same as oldestAgeSeconds unless workers retry.
+   */
+  readonly oldestUnansweredSeconds: number | null;
   /** Average CPU of ready workers over the tick; 0 when none was ready. */
   readonly cpuPercent: number;
   /**
@@ -80,7 +85,7 @@ export interface QueueModel {
     readonly rejectedCalls: number;
     /** Per job: how many times it completed (the model throws before this reaches 2). */
     readonly completions: Uint8Array;
-    /** Per job: queue wait of the attempt that completed it. */
+    /** Per job: wait of the attempt that completed it, until its LLM call went through. */
     readonly waitSeconds: Float64Array;
   };
 }
@@ -122,6 +127,7 @@ export function createQueueModel(workload: Workload, options: QueueModelOptions)
       return;
     }
     w.refused[s] = 0;
+    startAt[w.job[s]!] = at;
     w.freeAt[s] = at + durationSeconds[w.job[s]!]!;
     tickBusySeconds += Math.max(0, Math.min(w.freeAt[s]!, end) - at);
   };
@@ -288,6 +294,12 @@ export function createQueueModel(workload: Workload, options: QueueModelOptions)
     }
     let oldest = head < arrived ? arrivalAt[head]! : Number.POSITIVE_INFINITY;
     for (const j of requeued) oldest = Math.min(oldest, arrivalAt[j]!);
+    let unanswered = oldest;
+    if (retries)
+      for (const w of workers)
+        for (let s = 0; s < concurrency; s++)
+          if (w.refused[s] === 1) unanswered = Math.min(unanswered, arrivalAt[w.job[s]!]!);
+    const age = (since: number) => (Number.isFinite(since) ? Math.max(0, t - since) : null);
     const { idlePercent, perJobPercent } = options.cpu;
     return {
       t,
@@ -296,7 +308,8 @@ export function createQueueModel(workload: Workload, options: QueueModelOptions)
       ready: desired - starting,
       waiting: waiting(),
       active: running,
-      oldestAgeSeconds: Number.isFinite(oldest) ? Math.max(0, t - oldest) : null,
+      oldestAgeSeconds: age(oldest),
+      oldestUnansweredSeconds: age(unanswered),
       cpuPercent:
         tickReady === 0 ? 0 : Math.min(100, idlePercent + (perJobPercent * tickBusySeconds) / tickReady),
       inService: tickBusySeconds,

@@ -57,8 +57,8 @@ function summaryTable(result: ScenarioResult): string {
   const header = [
     'policy',
     'minutes within SLO',
-    'p99 queue wait',
-    'max queue age',
+    limited ? 'p99 wait for the call' : 'p99 queue wait',
+    limited ? 'max wait for the call' : 'max queue age',
     'worker-hours',
     limited ? '429s' : '× oracle',
     'peak workers',

@@ -108,7 +108,7 @@ export function summaryMarkdown(results: readonly ScenarioResult[], command: str
       'provider budget',
       'policy',
       'minutes within SLO',
-      'p99 queue wait',
+      'p99 wait for the call',
       'worker-hours',
       'peak workers',
       '429s',
@@ -129,7 +129,7 @@ export function summaryMarkdown(results: readonly ScenarioResult[], command: str
       ]),
     );
     out.push(
-      '**Provider-limited replay** (the same arrivals; every LLM call must fit the budget)',
+      '**Provider-limited replay** (the same arrivals; every LLM call must fit the budget; a job waiting out a 429 in a slot counts as waiting)',
       '',
       markdownTable(
         providerHeader,

@@ -28,7 +28,7 @@ export interface RunSummary {
   readonly arrivals: number;
   /** Share of the trace's minutes whose highest sampled queue age stayed within the SLO. */
   readonly minutesWithinSlo: number;
-  /** Queue wait of the attempt that completed each job. */
+  /** Wait of the attempt that completed each job, until its LLM call went through. */
   readonly p50WaitSeconds: number;
   readonly p99WaitSeconds: number;
   /** Over the trace and the drain after it, like the waits. */
@@ -93,7 +93,8 @@ export function runSimulation(options: RunOptions): RunResult {
     const alive = model.alive();
     model.step(t);
     const view = model.view(t + 1);
-    const age = view.oldestAgeSeconds ?? 0;
+    // What users wait: with workers that retry 429s, a job can wait in a slot as well as in the queue.
+    const age = view.oldestUnansweredSeconds ?? 0;
     maxAge = Math.max(maxAge, age);
     if (inWindow) {
       series.ageSeconds[t] = age;
