@@ -3,9 +3,9 @@ import { Registry } from 'prom-client';
 import { describe, expect, it, vi } from 'vitest';
 import { fleets } from '../../shared/scaling/fleets.config';
 import { createAutoscalerMetrics } from './autoscaler.metrics';
-import { createFleetController } from './fleet.controller';
+import { createFleetController, measuredStartupSeconds } from './fleet.controller';
 import type { QueueReading } from './queue.readers';
-import type { Supervisor } from './supervisor';
+import type { Supervisor, WorkerStatus } from './supervisor';
 
 const reading = (backlog: number, oldestAgeSeconds: number | null = null): QueueReading => ({
   backlog,
@@ -14,7 +14,25 @@ const reading = (backlog: number, oldestAgeSeconds: number | null = null): Queue
   age: [{ queue: 'chat', transport: 'bullmq', value: oldestAgeSeconds ?? 0 }],
 });
 
-function setup(opts: { dryRun?: boolean; current?: number; read: () => Promise<QueueReading> }) {
+const worker = (id: string, startedAt: string, readyAt: string | null): WorkerStatus => ({
+  id,
+  pid: 1,
+  state: readyAt ? 'running' : 'starting',
+  metricsUrl: null,
+  startedAt,
+  readyAt,
+  restarts: 0,
+  restartAt: null,
+  crashLoop: false,
+  lockId: null,
+});
+
+function setup(opts: {
+  dryRun?: boolean;
+  current?: number;
+  read: () => Promise<QueueReading>;
+  workers?: WorkerStatus[];
+}) {
   let current = opts.current ?? 1;
   const scaleTo = vi.fn((desired: number) => {
     const started = Array.from(
@@ -27,7 +45,7 @@ function setup(opts: { dryRun?: boolean; current?: number; read: () => Promise<Q
   const supervisor = {
     counts: () => ({ current, starting: 0, running: current, retiring: 0 }),
     scaleTo,
-    workers: () => [],
+    workers: () => opts.workers ?? [],
     standby: () => ({ wanted: 0, ready: 0, starting: 0, crashLoop: false }),
     crashLooping: () => [],
   } as unknown as Supervisor;
@@ -47,7 +65,50 @@ function setup(opts: { dryRun?: boolean; current?: number; read: () => Promise<Q
   return { controller, scaleTo, readInFlight, logs, registry };
 }
 
+describe('measuredStartupSeconds', () => {
+  it('is how long the newest worker to come up took, or undefined before any did', () => {
+    expect(measuredStartupSeconds([])).toBeUndefined();
+    expect(
+      measuredStartupSeconds([
+        worker('chat-1', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:02.500Z'),
+        worker('chat-2', '2026-01-01T00:01:00.000Z', '2026-01-01T00:01:00.400Z'),
+        worker('chat-3', '2026-01-01T00:02:00.000Z', null),
+      ]),
+    ).toBe(0.4);
+  });
+});
+
 describe('fleet controller', () => {
+  it('gives the policy the flow the reader saw and the measured start-up, and logs them', async () => {
+    const { controller, logs } = setup({
+      current: 2,
+      workers: [worker('chat-1', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:01.500Z')],
+      read: async () => ({ ...reading(40), active: 24, arrivalsPerSecond: 9, completionsPerSecond: 8 }),
+    });
+    const record = await controller.tick();
+    expect(record.inputs).toMatchObject({
+      active: 24,
+      arrivalsPerSecond: 9,
+      completionsPerSecond: 8,
+      startupSeconds: 1.5,
+    });
+    expect(logs[0]).toMatchObject({ inputs: { arrivalsPerSecond: 9, startupSeconds: 1.5 } });
+    // One reading is too few finished jobs for a service time: the flow rule waits for more.
+    expect(record.reason).not.toContain('arrivals');
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      let later = record;
+      for (let i = 0; i < 6; i++) {
+        vi.setSystemTime(Date.now() + 5000);
+        later = await controller.tick();
+      }
+      // 24 in service, 8 finishing a second: 3 s each; 9/s × 3 s = 27, + √27: 33 slots, 3 workers of 16.
+      expect(later.reason).toContain('arrivals 9/s, × 3 s per job want 3');
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('acts on a decision and logs it as one line with inputs, clamps and reason', async () => {
     const { controller, scaleTo, logs, registry } = setup({
       read: async () => reading(200, 7.25),

@@ -15,6 +15,10 @@ export interface DecisionRecord {
     readonly current: number;
     readonly starting: number;
     readonly metricError: string | null;
+    readonly active: number | null;
+    readonly arrivalsPerSecond: number | null;
+    readonly completionsPerSecond: number | null;
+    readonly startupSeconds: number | null;
   };
   readonly rawDesired: number;
   readonly clamps: Decision['clamps'];
@@ -36,6 +40,20 @@ export interface FleetControllerDeps {
   readonly dryRun: boolean;
   readonly metrics: AutoscalerMetrics;
   readonly log: Logger;
+}
+
+/**
+ * How long the newest worker that came up took to take jobs (a standby taking over counts as its
+ * start); undefined before any did.
+ */
+export function measuredStartupSeconds(workers: readonly WorkerStatus[]): number | undefined {
+  let newest: WorkerStatus | undefined;
+  for (const w of workers) {
+    if (w.readyAt === null) continue;
+    if (!newest || Date.parse(w.readyAt) > Date.parse(newest.readyAt!)) newest = w;
+  }
+  if (!newest) return undefined;
+  return Math.max(0, (Date.parse(newest.readyAt!) - Date.parse(newest.startedAt)) / 1000);
 }
 
 /** Reads one fleet's queue, asks the policy, and has the supervisor act on the answer. */
@@ -69,6 +87,7 @@ export function createFleetController(deps: FleetControllerDeps) {
         metricError = (error as Error).message;
       }
       const counts = deps.dryRun ? { current: dryCurrent, starting: 0 } : supervisor.counts();
+      const startupSeconds = measuredStartupSeconds(supervisor.workers());
       const decision = decide(
         {
           backlog: reading?.backlog,
@@ -77,6 +96,12 @@ export function createFleetController(deps: FleetControllerDeps) {
           startingWorkers: counts.starting,
           now: Date.now(),
           ...(metricError === undefined ? {} : { metricError }),
+          ...(reading?.active !== undefined && { active: reading.active }),
+          ...(reading?.arrivalsPerSecond !== undefined && { arrivalsPerSecond: reading.arrivalsPerSecond }),
+          ...(reading?.completionsPerSecond !== undefined && {
+            completionsPerSecond: reading.completionsPerSecond,
+          }),
+          ...(startupSeconds !== undefined && { startupSeconds }),
         },
         scaling,
         history,
@@ -111,6 +136,10 @@ export function createFleetController(deps: FleetControllerDeps) {
           current: counts.current,
           starting: counts.starting,
           metricError: metricError ?? null,
+          active: reading?.active ?? null,
+          arrivalsPerSecond: reading?.arrivalsPerSecond ?? null,
+          completionsPerSecond: reading?.completionsPerSecond ?? null,
+          startupSeconds: startupSeconds ?? null,
         },
         rawDesired: decision.rawDesired,
         clamps: decision.clamps,

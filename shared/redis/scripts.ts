@@ -13,7 +13,7 @@ export const scriptFiles = [
   'appendEvent-2',
   'endReply-5',
   'pushTurnOnce-2',
-  'bullmqBacklog-5',
+  'bullmqBacklog-7',
   'bullmqJobLocks-1',
 ] as const;
 
@@ -85,14 +85,17 @@ declare module 'ioredis' {
       maxTurns: Arg,
       ttl: Arg,
     ): Result<number, Context>;
-    /** lua/bullmqBacklog-5.lua. */
+    /** lua/bullmqBacklog-7.lua. */
     bullmqBacklog(
       wait: string,
       paused: string,
       active: string,
       prioritized: string,
       delayed: string,
+      completed: string,
+      failed: string,
       jobPrefix: string,
+      finishedSince: string,
     ): Result<unknown, Context>;
     /** lua/bullmqJobLocks-1.lua. */
     bullmqJobLocks(active: string, jobPrefix: string): Result<unknown, Context>;

@@ -112,6 +112,36 @@ describe('createBullmqBacklogReader', () => {
     expect(backlog.oldestWaitingTimestampMs).toBe(serverNow - 20_000);
   });
 
+  it('counts the jobs that completed or failed for good after a time, and none when not asked', async () => {
+    const { name, queue } = newQueue();
+    const reader = createBullmqBacklogReader({ redis, prefix });
+    await queue.add('reply', { n: 0 });
+    const before = await reader.read(name);
+    for (let n = 1; n <= 5; n++) await queue.add('reply', { n, fail: n === 5 }, { attempts: 1 });
+    const done = new Promise<void>((resolve) => {
+      let finished = 0;
+      const worker = new Worker(
+        name,
+        async (job) => {
+          if (job.data.fail) throw new Error('refused');
+        },
+        { connection: { url: REDIS_URL }, prefix, concurrency: 4 },
+      );
+      const count = () => {
+        if (++finished === 6) resolve();
+      };
+      worker.on('completed', count);
+      worker.on('failed', count);
+      cleanups.push(() => worker.close());
+    });
+    await done;
+    const after = await reader.read(name, { finishedSinceMs: before.serverTimeMs - 1 });
+    expect(after.finishedSince).toBe(6);
+    expect(after.backlog).toBe(0);
+    expect((await reader.read(name, { finishedSinceMs: after.serverTimeMs + 1000 })).finishedSince).toBe(0);
+    expect((await reader.read(name)).finishedSince).toBe(0);
+  });
+
   it('fails loudly, naming the key, when a queue key has the wrong type', async () => {
     const { name, queue } = newQueue();
     await queue.add('reply', { n: 1 });

@@ -12,6 +12,11 @@ import { registerScripts } from '../redis/scripts';
  * when it came back after a failure or a stall, so a retried job does not look as old as its first
  * attempt. A job promoted from `delayed` counts its delay as waiting: Aira's chat jobs are not
  * delayed, and a retry backoff is short next to the SLO it would overstate.
+ *
+ * Asked with `finishedSinceMs`, it also counts the jobs that finished (completed or failed for
+ * good) after that time, from the `completed` and `failed` zsets scored by finish time: what a
+ * caller needs, with the backlog's change, for the arrival and completion rates. Only jobs the
+ * queue still keeps are counted (Aira keeps the last 10,000 completed for an hour).
  */
 export interface BullmqBacklog {
   /** Jobs in `wait` plus `paused`. */
@@ -29,21 +34,24 @@ export interface BullmqBacklog {
   /** By the Redis server clock, so autoscaler clock skew does not age jobs; 0 when nothing waits. */
   readonly oldestAgeSeconds: number;
   readonly serverTimeMs: number;
+  /** Jobs completed or failed for good after `finishedSinceMs`; 0 when not asked. */
+  readonly finishedSince: number;
 }
 
 export interface BullmqBacklogReader {
-  read(queue: string): Promise<BullmqBacklog>;
+  read(queue: string, options?: { readonly finishedSinceMs?: number }): Promise<BullmqBacklog>;
 }
 
-/** The read is one script, lua/bullmqBacklog-5.lua, run by EVALSHA (shared/redis/scripts.ts). */
+/** The read is one script, lua/bullmqBacklog-7.lua, run by EVALSHA (shared/redis/scripts.ts). */
 export function createBullmqBacklogReader(deps: { redis: Redis; prefix?: string }): BullmqBacklogReader {
   const { redis } = deps;
   const prefix = deps.prefix ?? 'bull';
   registerScripts(redis);
 
   return {
-    async read(queue) {
+    async read(queue, options) {
       const base = `${prefix}:${queue}:`;
+      const since = options?.finishedSinceMs;
       let reply: unknown;
       try {
         reply = await redis.bullmqBacklog(
@@ -52,7 +60,10 @@ export function createBullmqBacklogReader(deps: { redis: Redis; prefix?: string 
           `${base}active`,
           `${base}prioritized`,
           `${base}delayed`,
+          `${base}completed`,
+          `${base}failed`,
           base,
+          since === undefined || !Number.isFinite(since) ? '+inf' : String(Math.floor(since)),
         );
       } catch (err) {
         const message = err instanceof Error ? err.message : String(err);
@@ -64,18 +75,11 @@ export function createBullmqBacklogReader(deps: { redis: Redis; prefix?: string 
 }
 
 function toBacklog(queue: string, reply: unknown): BullmqBacklog {
-  if (!Array.isArray(reply) || reply.length !== 7 || !reply.every((n) => typeof n === 'number')) {
+  if (!Array.isArray(reply) || reply.length !== 8 || !reply.every((n) => typeof n === 'number')) {
     throw new Error(`Reading the backlog of BullMQ queue "${queue}" returned ${JSON.stringify(reply)}`);
   }
-  const [wait, paused, active, prioritized, delayed, oldest, serverTimeMs] = reply as number[] as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
+  const [wait, paused, active, prioritized, delayed, oldest, serverTimeMs, finishedSince] =
+    reply as number[] as [number, number, number, number, number, number, number, number];
   const waiting = wait + paused;
   const oldestWaitingTimestampMs = oldest >= 0 ? oldest : null;
   return {
@@ -89,5 +93,6 @@ function toBacklog(queue: string, reply: unknown): BullmqBacklog {
     oldestAgeSeconds:
       oldestWaitingTimestampMs === null ? 0 : Math.max(0, (serverTimeMs - oldestWaitingTimestampMs) / 1000),
     serverTimeMs,
+    finishedSince,
   };
 }

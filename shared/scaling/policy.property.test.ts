@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { FleetScaling } from './fleets.config';
 import { type Decision, decide, type ScalingInput } from './policy';
+import { type ProviderBudget, providerCap, recentFlow, serviceSeconds } from './policy.flow';
 
 const NOW = 1_700_000_000_000;
 
@@ -23,18 +24,31 @@ const configArb: fc.Arbitrary<FleetScaling> = fc
     drainDeadlineSeconds: 60,
   }));
 
+const rateArb = fc.double({ min: 0, max: 500, noNaN: true });
+
+/** What a queue reader gives about the flow: sometimes nothing, as before the first rates. */
+const flowArb = fc.option(
+  fc.record({
+    arrivalsPerSecond: rateArb,
+    completionsPerSecond: rateArb,
+    active: fc.integer({ min: 0, max: 3000 }),
+  }),
+  { nil: undefined },
+);
+
 const historyArb: fc.Arbitrary<Decision[]> = fc
   .array(
     fc.record({
       secondsAgo: fc.integer({ min: 0, max: 400 }),
       rawDesired: fc.integer({ min: 0, max: 60 }),
       metricFailed: fc.boolean(),
+      flow: flowArb,
     }),
     { maxLength: 30 },
   )
   .map((entries) =>
     entries
-      .map(({ secondsAgo, rawDesired, metricFailed }) => ({
+      .map(({ secondsAgo, rawDesired, metricFailed, flow }) => ({
         at: NOW - secondsAgo * 1000,
         current: rawDesired,
         rawDesired,
@@ -43,9 +57,16 @@ const historyArb: fc.Arbitrary<Decision[]> = fc
         reason: '',
         clamps: [],
         metricFailed,
+        ...(flow && { flow: { at: NOW - secondsAgo * 1000, ...flow } }),
       }))
       .sort((a, b) => a.at - b.at),
   );
+
+const budgetArb: fc.Arbitrary<ProviderBudget> = fc.record({
+  requestsPerMinute: fc.integer({ min: 0, max: 100_000 }),
+  tokensPerMinute: fc.integer({ min: 0, max: 10_000_000 }),
+  tokensPerJob: fc.integer({ min: 1, max: 5000 }),
+});
 
 const inputArb: fc.Arbitrary<ScalingInput> = fc
   .record({
@@ -53,12 +74,27 @@ const inputArb: fc.Arbitrary<ScalingInput> = fc
     oldestAgeSeconds: fc.option(fc.double({ min: 0, max: 900, noNaN: true }), { nil: null }),
     currentWorkers: fc.integer({ min: 0, max: 60 }),
     startingShare: fc.double({ min: 0, max: 1, noNaN: true }),
+    flow: flowArb,
+    startupSeconds: fc.option(fc.double({ min: 0, max: 300, noNaN: true }), { nil: undefined }),
+    provider: fc.option(budgetArb, { nil: undefined }),
   })
-  .map(({ startingShare, ...rest }) => ({
+  .map(({ startingShare, flow, startupSeconds, provider, ...rest }) => ({
     ...rest,
     startingWorkers: Math.floor(rest.currentWorkers * startingShare),
     now: NOW,
+    ...flow,
+    ...(startupSeconds !== undefined && { startupSeconds }),
+    ...(provider && { provider }),
   }));
+
+/** The same service time the policy sees: recent flow of the history and the input. */
+function seenService(input: ScalingInput, history: Decision[]): number | undefined {
+  const points = history.flatMap((d) => (d.flow ? [d.flow] : []));
+  const { active, arrivalsPerSecond, completionsPerSecond } = input;
+  if (active !== undefined && arrivalsPerSecond !== undefined && completionsPerSecond !== undefined)
+    points.push({ at: input.now, active, arrivalsPerSecond, completionsPerSecond });
+  return serviceSeconds(recentFlow(points, input.now));
+}
 
 const stepUpLimit = (current: number, c: FleetScaling) => current + Math.max(current, c.maxStepUp);
 
@@ -157,6 +193,59 @@ describe('decide (properties)', () => {
         fc.pre((input.backlog ?? 0) > 0);
         expect(decide(input, c, history).desired).toBeGreaterThanOrEqual(1);
       }),
+    );
+  });
+
+  it('never wants more workers than the provider budget keeps busy', () => {
+    fc.assert(
+      fc.property(configArb, inputArb, budgetArb, historyArb, (c, input, provider, history) => {
+        const service = seenService(input, history);
+        fc.pre(service !== undefined);
+        const d = decide({ ...input, provider }, c, history);
+        const cap = providerCap(provider, service!, c.concurrency).workers;
+        expect(d.rawDesired).toBeLessThanOrEqual(cap);
+        // It may hold above it (the window, min) but never grows past it.
+        expect(d.desired).toBeLessThanOrEqual(Math.max(cap, c.min, Math.min(input.currentWorkers, c.max)));
+      }),
+    );
+  });
+
+  it('never runs a larger fleet because of a provider budget', () => {
+    fc.assert(
+      fc.property(configArb, inputArb, budgetArb, historyArb, (c, input, provider, history) => {
+        const { provider: _, ...without } = input;
+        expect(decide({ ...without, provider }, c, history).desired).toBeLessThanOrEqual(
+          decide(without, c, history).desired,
+        );
+      }),
+    );
+  });
+
+  it('is monotone in the arrival rate', () => {
+    fc.assert(
+      fc.property(configArb, inputArb, historyArb, rateArb, (c, input, history, more) => {
+        fc.pre(input.arrivalsPerSecond !== undefined);
+        const low = decide(input, c, history);
+        const high = decide({ ...input, arrivalsPerSecond: input.arrivalsPerSecond! + more }, c, history);
+        expect(high.desired).toBeGreaterThanOrEqual(low.desired);
+      }),
+    );
+  });
+
+  it('never wants fewer workers for a longer start-up to bridge', () => {
+    fc.assert(
+      fc.property(
+        configArb,
+        inputArb,
+        historyArb,
+        fc.double({ min: 0, max: 300, noNaN: true }),
+        (c, input, history, more) => {
+          const base = input.startupSeconds ?? 0;
+          const short = decide({ ...input, startupSeconds: base }, c, history);
+          const long = decide({ ...input, startupSeconds: base + more }, c, history);
+          expect(long.desired).toBeGreaterThanOrEqual(short.desired);
+        },
+      ),
     );
   });
 

@@ -243,6 +243,130 @@ describe('decide', () => {
   });
 });
 
+/**
+ * Every 5 s for the last `seconds`: decisions that saw `perSecond(s)` arrivals of 3 s jobs, with
+ * those in service and those finishing as a queue keeping up would have them (finishing what
+ * arrived 3 s earlier).
+ */
+function flowing(seconds: number, perSecond: (secondsAgo: number) => number, current = 8): Decision[] {
+  const out: Decision[] = [];
+  for (let s = seconds; s > 0; s -= 5) {
+    const rate = perSecond(s);
+    out.push({
+      ...past(s, current),
+      flow: {
+        at: NOW - s * 1000,
+        arrivalsPerSecond: rate,
+        completionsPerSecond: perSecond(s + 3),
+        active: 3 * rate,
+      },
+    });
+  }
+  return out;
+}
+
+const flowInput = (perSecond: number, partial: Partial<ScalingInput> = {}): ScalingInput =>
+  input({
+    backlog: 3 * perSecond,
+    currentWorkers: 8,
+    active: 3 * perSecond,
+    arrivalsPerSecond: perSecond,
+    completionsPerSecond: perSecond,
+    ...partial,
+  });
+
+describe('decide with the flow', () => {
+  it('sizes the fleet for arrivals × service time, with room for their randomness', () => {
+    // 40/s × 3 s = 120 in service, + √120: 131 slots, 9 workers; the backlog alone wants 8.
+    const d = decide(
+      flowInput(40),
+      chat,
+      flowing(60, () => 40),
+    );
+    expect(d.rawDesired).toBe(9);
+    expect(d.reason).toBe(
+      'Backlog 120 at 16 per worker wants 8; arrivals 40/s, × 3 s per job want 9: scale up from 8 to 9 workers.',
+    );
+    expect(d.flow).toEqual({ at: NOW, arrivalsPerSecond: 40, completionsPerSecond: 40, active: 120 });
+  });
+
+  it('asks a start-up ahead while arrivals rise, before the age SLO is crossed', () => {
+    // Rising 0.5/s each second; 60 s start-up + 5 s poll ahead: 72.5/s × 3 s, 15 workers.
+    const rising = flowing(60, (ago) => 40 - 0.5 * ago);
+    const d = decide(flowInput(40, { startupSeconds: 60, completionsPerSecond: 38.5 }), chat, rising);
+    expect(d.rawDesired).toBe(15);
+    expect(d.reason).toContain('arrivals 40/s, rising to 73/s in 65 s, × 3 s per job want 15');
+    // Without a start-up to bridge it looks only a poll ahead: 42.5/s.
+    expect(decide(flowInput(40, { completionsPerSecond: 38.5 }), chat, rising).reason).toContain(
+      'arrivals 40/s, rising to 43/s in 5 s, × 3 s per job want 9',
+    );
+  });
+
+  it('stays silent until enough jobs have finished to know the service time', () => {
+    const d = decide(
+      flowInput(0.1, { backlog: 0, active: 0.3 }),
+      chat,
+      flowing(60, () => 0.1),
+    );
+    expect(d.reason).not.toContain('arrivals');
+    expect(d.rawDesired).toBe(0);
+  });
+});
+
+describe('decide with a provider budget', () => {
+  it('wants no more workers than the budget keeps busy, and says so', () => {
+    // 20 requests/min = 1/3 call a second: the fleet of 2 already uses it, whatever the backlog.
+    const provider = { requestsPerMinute: 20, tokensPerMinute: 1e6, tokensPerJob: 500 };
+    const d = decide(
+      input({
+        backlog: 400,
+        oldestAgeSeconds: 30,
+        currentWorkers: 2,
+        active: 32,
+        arrivalsPerSecond: 5,
+        completionsPerSecond: 1 / 3,
+        provider,
+      }),
+      chat,
+      flowing(60, () => 5, 2).map((h) => ({
+        ...h,
+        flow: { ...h.flow!, completionsPerSecond: 1 / 3, active: 32 },
+      })),
+    );
+    expect(d.rawDesired).toBe(2);
+    expect(d.desired).toBe(2);
+    expect(d.reason).toBe(
+      'Backlog 400 at 16 per worker wants 25; oldest job waited 30 s, over the 2 s SLO, wants 25; ' +
+        'arrivals 5/s, × 96 s per job want 32; provider budget: 20 requests/min; 2 workers already use it: hold at 2 workers.',
+    );
+  });
+
+  it('lets a smaller fleet grow up to what the budget serves', () => {
+    const provider = { requestsPerMinute: 600, tokensPerMinute: 1e9, tokensPerJob: 1 };
+    const d = decide(
+      flowInput(40, { currentWorkers: 1, provider }),
+      chat,
+      flowing(60, () => 40, 1),
+    );
+    // 10 calls/s × 3 s = 30 slots: 2 workers.
+    expect(d.desired).toBe(2);
+    expect(d.reason).toContain(
+      'provider budget: 600 requests/min keeps 2 workers busy: scale up from 1 to 2 workers.',
+    );
+  });
+
+  it('says nothing of a budget that does not bind', () => {
+    const provider = { requestsPerMinute: 1e6, tokensPerMinute: 1e9, tokensPerJob: 1 };
+    expect(
+      decide(
+        flowInput(40, { provider }),
+        chat,
+        flowing(60, () => 40),
+      ).reason,
+    ).not.toContain('provider');
+  });
+});
+
 describe('rememberDecision', () => {
   it('keeps the window plus the newest decision before it', () => {
     const history = calm(200, 1);

@@ -1,4 +1,18 @@
 import type { FleetScaling } from './fleets.config';
+import {
+  arrivalTrend,
+  type FlowPoint,
+  flowWant,
+  type ProviderBudget,
+  positive,
+  providerCap,
+  recentFlow,
+  serviceSeconds,
+  TREND_SECONDS,
+  validBudget,
+} from './policy.flow';
+
+export type { ProviderBudget } from './policy.flow';
 
 /**
  * Aira's scaling policy, one pure function: the local autoscaler enforces it, the simulator replays
@@ -11,12 +25,20 @@ import type { FleetScaling } from './fleets.config';
  *    takes to give every queued job a slot of its own (beyond that, workers would sit idle). While
  *    workers are still starting the age rule waits for them: the age keeps growing until they take
  *    jobs, and acting on it again would compound into an overshoot.
- * 3. Up is fast: no window, at most +100 % or +maxStepUp per decision, whichever is larger.
- * 4. Down is slow: only when every decision in the last scaleDownWindowSeconds (and the window is
+ * 3. From the flow (when arrival and completion rates are known): Little's law, jobs in service =
+ *    arrival rate × service time, with the service time itself measured the same way (jobs in
+ *    service ÷ completion rate). The rate is taken a start-up and a poll interval ahead at the
+ *    trend of the last minute when it rises, so workers are asked for before the age SLO is
+ *    crossed; √ of the busy slots is added for the randomness of arrivals and job times.
+ *    `rawDesired = max(backlog, age, flow)`.
+ * 4. The provider cap: with the LLM provider's budget known, never more workers than the budget
+ *    keeps busy, `ceil(budget jobs/s × service time / concurrency)`: more would only collect 429s.
+ * 5. Up is fast: no window, at most +100 % or +maxStepUp per decision, whichever is larger.
+ * 6. Down is slow: only when every decision in the last scaleDownWindowSeconds (and the window is
  *    fully observed) wanted fewer workers than now, never below what any of them wanted, and at
  *    most maxStepDown per decision.
- * 5. A failed metric read holds the current count: no data is not the same as no work.
- * 6. min and max are hard bounds, applied last. A single queued job wakes a fleet with min 0.
+ * 7. A failed metric read holds the current count: no data is not the same as no work.
+ * 8. min and max are hard bounds, applied last. A single queued job wakes a fleet with min 0.
  */
 
 /** What the autoscaler saw for one fleet. */
@@ -33,6 +55,16 @@ export interface ScalingInput {
   readonly now: number;
   /** Set when reading the queue failed; the policy then holds. */
   readonly metricError?: string;
+  /** Jobs being worked on now (BullMQ active, SQS in flight); with completionsPerSecond, the service time. */
+  readonly active?: number;
+  /** Jobs added to the queue per second, lately; the flow rule needs it. */
+  readonly arrivalsPerSecond?: number;
+  /** Jobs that left the queue done (or failed for good) per second, lately. */
+  readonly completionsPerSecond?: number;
+  /** How long a worker asked for now takes before it takes jobs; the flow rule looks that far ahead. */
+  readonly startupSeconds?: number;
+  /** The LLM provider's budget the fleet shares; absent when it does not limit the fleet. */
+  readonly provider?: ProviderBudget;
 }
 
 export type ClampKind = 'min' | 'max' | 'stepUp' | 'stepDown' | 'window' | 'hold-on-error';
@@ -58,6 +90,8 @@ export interface Decision {
   readonly reason: string;
   readonly clamps: readonly Clamp[];
   readonly metricFailed: boolean;
+  /** The flow it saw, for the trend and the service time of later decisions. */
+  readonly flow?: FlowPoint;
 }
 
 /** Decisions the policy has made for the fleet, oldest first (see `rememberDecision`). */
@@ -77,25 +111,66 @@ interface Want {
 }
 
 function want(
-  backlog: number,
-  age: number | null,
+  input: ScalingInput & { readonly backlog: number },
+  flow: FlowPoint | undefined,
   current: number,
-  starting: number,
   config: FleetScaling,
+  history: ScalingHistory,
 ): Want {
+  const { backlog } = input;
+  const starting = Math.max(0, Math.min(current, input.startingWorkers ?? 0));
+  const age = input.oldestAgeSeconds ?? null;
   const fromBacklog = Math.ceil(backlog / config.targetBacklogPerWorker);
   const parts = [`backlog ${backlog} at ${config.targetBacklogPerWorker} per worker wants ${fromBacklog}`];
-  // An age with nothing queued is a stale reading (CloudWatch lags the queue), not a reason to grow.
-  if (age === null || age <= config.queueAgeSloSeconds || backlog === 0) return { raw: fromBacklog, parts };
+  let raw = fromBacklog;
 
-  const over = `oldest job waited ${formatSeconds(age)}, over the ${formatSeconds(config.queueAgeSloSeconds)} SLO`;
-  if (starting > 0) {
-    return { raw: fromBacklog, parts: [...parts, `${over}, but ${workers(starting)} still starting`] };
+  // An age with nothing queued is a stale reading (CloudWatch lags the queue), not a reason to grow.
+  if (age !== null && age > config.queueAgeSloSeconds && backlog > 0) {
+    const over = `oldest job waited ${formatSeconds(age)}, over the ${formatSeconds(config.queueAgeSloSeconds)} SLO`;
+    if (starting > 0) {
+      parts.push(`${over}, but ${workers(starting)} still starting`);
+    } else {
+      const proportional = Math.ceil((current * age) / config.queueAgeSloSeconds);
+      const slots = Math.ceil(backlog / config.concurrency);
+      const fromAge = Math.max(current + 1, Math.min(proportional, slots));
+      parts.push(`${over}, wants ${fromAge}`);
+      raw = Math.max(raw, fromAge);
+    }
   }
-  const proportional = Math.ceil((current * age) / config.queueAgeSloSeconds);
-  const slots = Math.ceil(backlog / config.concurrency);
-  const fromAge = Math.max(current + 1, Math.min(proportional, slots));
-  return { raw: Math.max(fromBacklog, fromAge), parts: [...parts, `${over}, wants ${fromAge}`] };
+
+  const seen = history.flatMap((d) => (d.flow ? [d.flow] : []));
+  const recent = recentFlow(flow ? [...seen, flow] : seen, input.now);
+  const service = serviceSeconds(recent);
+  if (flow && service !== undefined) {
+    const trend = arrivalTrend(recent);
+    const last = history.at(-1);
+    const interval = last ? Math.min(TREND_SECONDS, Math.max(0, (input.now - last.at) / 1000)) : 0;
+    const lead = (positive(input.startupSeconds) ? input.startupSeconds : 0) + interval;
+    const wanted = flowWant(flow.arrivalsPerSecond, trend, service, lead, config.concurrency);
+    parts.push(wanted.part);
+    raw = Math.max(raw, wanted.workers);
+  }
+
+  if (service !== undefined && validBudget(input.provider)) {
+    const cap = providerCap(input.provider, service, config.concurrency);
+    if (raw > cap.workers) {
+      parts.push(
+        current >= cap.workers
+          ? `provider budget: ${cap.limit}; ${workers(cap.workers)} already use it`
+          : `provider budget: ${cap.limit} keeps ${workers(cap.workers)} busy`,
+      );
+      raw = cap.workers;
+    }
+  }
+  return { raw, parts };
+}
+
+/** The flow the input shows, when it has all of it. */
+function flowPoint(input: ScalingInput): FlowPoint | undefined {
+  const { active, arrivalsPerSecond, completionsPerSecond } = input;
+  if (!validCount(active) || !validCount(arrivalsPerSecond) || !validCount(completionsPerSecond))
+    return undefined;
+  return { at: input.now, arrivalsPerSecond, completionsPerSecond, active };
 }
 
 /** Why the input cannot be trusted, or undefined when it can. */
@@ -129,10 +204,8 @@ export function decide(input: ScalingInput, config: FleetScaling, history: Scali
     };
   }
 
-  const backlog = input.backlog;
-  const age = input.oldestAgeSeconds ?? null;
-  const starting = Math.max(0, Math.min(current, input.startingWorkers ?? 0));
-  const { raw, parts } = want(backlog, age, current, starting, config);
+  const flow = flowPoint(input);
+  const { raw, parts } = want({ ...input, backlog: input.backlog }, flow, current, config, history);
   const notes: string[] = [];
   let desired = raw;
 
@@ -173,6 +246,7 @@ export function decide(input: ScalingInput, config: FleetScaling, history: Scali
     reason: `${sentence.charAt(0).toUpperCase()}${sentence.slice(1)}: ${outcome}.`,
     clamps,
     metricFailed: false,
+    ...(flow && { flow }),
   };
 }
 

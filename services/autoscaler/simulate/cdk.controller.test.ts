@@ -10,7 +10,11 @@ function view(partial: Partial<FleetView> & Pick<FleetView, 't' | 'desired'>): F
     waiting: 0,
     active: 0,
     oldestAgeSeconds: null,
+    oldestUnansweredSeconds: null,
     cpuPercent: 0,
+    inService: 0,
+    arrived: 0,
+    completed: 0,
     ...partial,
   };
 }

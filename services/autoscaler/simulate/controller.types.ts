@@ -8,4 +8,9 @@ export interface Controller {
   /** Scale-in grace before running jobs are killed, as the platform enforces it. */
   readonly stopGraceSeconds: number;
   readonly retire: 'least-busy' | 'random';
+  /**
+   * Whether the fleet's workers share the LLM provider's budget (wait for room, no 429s) rather than
+   * each calling and retrying on its own.
+   */
+  readonly sharesProviderBudget?: boolean;
 }

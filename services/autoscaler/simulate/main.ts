@@ -6,12 +6,14 @@
  *   --traces a,b                  trace names from traces/ (default all three)
  *   --seed n                      seed for job times and scale-in choices (default 42)
  *   --interval s                  Aira's autoscaler poll interval (default 5)
+ *   --concurrency n --target n    chat concurrency / targetBacklogPerWorker other than fleets.config's
  *   --no-write                    print the summary only
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { fleets } from '../../../shared/scaling/fleets.config';
+import { type FleetScaling, fleets } from '../../../shared/scaling/fleets.config';
+import type { ProviderBudget } from '../../../shared/scaling/policy';
 import { reportHtml } from './report.html';
 import { replaceGenerated, summaryMarkdown } from './report.markdown';
 import { chatReplyTime, chatWorkerCpu, fleetForPeak, runScenario, type ScenarioResult } from './scenario.sim';
@@ -29,12 +31,25 @@ const TRACES: Record<string, string> = {
 
 const STARTUP: Record<string, number[]> = { local: [2], fargate: [60], all: [60, 2] };
 
+/**
+ * Provider-limited replays: the same arrivals with an LLM budget every call must fit. The spike's is
+ * below its burst (4 calls/s against 20 arrivals/s, requests the limit); the 1000× day's is an
+ * OpenAI tier-5-like organisation budget, tokens the limit (10 M TPM at 1,500 tokens per reply:
+ * 111 replies/s against a 500/s peak).
+ */
+const PROVIDER: Record<string, ProviderBudget> = {
+  spike: { requestsPerMinute: 240, tokensPerMinute: 1_000_000, tokensPerJob: 1500 },
+  'diurnal-1000x': { requestsPerMinute: 10_000, tokensPerMinute: 10_000_000, tokensPerJob: 1500 },
+};
+
 const { values } = parseArgs({
   options: {
     startup: { type: 'string', default: 'all' },
     traces: { type: 'string', default: Object.keys(TRACES).join(',') },
     seed: { type: 'string', default: '42' },
     interval: { type: 'string', default: '5' },
+    concurrency: { type: 'string' },
+    target: { type: 'string' },
     'no-write': { type: 'boolean', default: false },
   },
 });
@@ -48,6 +63,20 @@ if (!startups)
 if (!Number.isInteger(seed)) throw new Error(`--seed must be an integer, got "${values.seed}"`);
 if (!(interval >= 1)) throw new Error(`--interval must be at least 1 s, got "${values.interval}"`);
 for (const t of traces) if (!(t in TRACES)) throw new Error(`--traces: unknown trace "${t}"`);
+const count = (name: 'concurrency' | 'target') => {
+  const text = values[name];
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a whole number ≥ 1, got "${text}"`);
+  return n;
+};
+const concurrency = count('concurrency');
+const target = count('target');
+const chat: FleetScaling = {
+  ...fleets.chat,
+  ...(concurrency !== undefined && { concurrency }),
+  ...(target !== undefined && { targetBacklogPerWorker: target }),
+};
 
 const started = performance.now();
 const results: ScenarioResult[] = [];
@@ -55,18 +84,19 @@ for (const startupSeconds of startups) {
   for (const trace of traces) {
     const file = join(here, 'traces', `${trace}.csv`);
     const arrivals = parseTrace(readFileSync(file, 'utf8'), file);
-    const fleet = fleetForPeak(fleets.chat, arrivals, chatReplyTime);
-    results.push(
-      runScenario({
-        trace,
-        arrivals,
-        fleet,
-        startupSeconds,
-        seed,
-        airaIntervalSeconds: interval,
-        jobTime: chatReplyTime,
-      }),
-    );
+    const fleet = fleetForPeak(chat, arrivals, chatReplyTime);
+    const scenario = {
+      trace,
+      arrivals,
+      fleet,
+      startupSeconds,
+      seed,
+      airaIntervalSeconds: interval,
+      jobTime: chatReplyTime,
+    };
+    results.push(runScenario(scenario));
+    const provider = PROVIDER[trace];
+    if (provider) results.push(runScenario({ ...scenario, provider }));
   }
 }
 
@@ -80,7 +110,7 @@ if (!values['no-write']) {
   const assumptions = [
     `Chat replies take lognormal time, median ${chatReplyTime.medianSeconds} s, σ ${chatReplyTime.sigma}, capped at ${chatReplyTime.maxSeconds} s.`,
     `A ready worker uses ${chatWorkerCpu.idlePercent} % CPU plus ${chatWorkerCpu.perJobPercent} % per running reply (it waits on the LLM).`,
-    `All policies share the fleet's min and max and the same start-up delay; the fleet starts at min, already running.`,
+    `All policies share the fleet's min and max and the same start-up delay; the fleet starts with what the first minute's arrivals keep busy (at least min), already running.`,
     `Seed ${seed}. Worker-hours and jobs completed count the trace window; p99 wait counts every job, including those finished after it.`,
   ];
   const html = reportHtml(results, {

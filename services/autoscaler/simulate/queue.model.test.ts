@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createQueueModel, type QueueModelOptions } from './queue.model';
 import { createRandom } from './random.model';
-import { buildWorkload, type Workload } from './workload.model';
+import { buildWorkload, jobsAt } from './workload.model';
 
 const cpu = { idlePercent: 2, perJobPercent: 2.5 };
 
@@ -14,18 +14,6 @@ function options(partial: Partial<QueueModelOptions> = {}): QueueModelOptions {
     random: createRandom(7),
     cpu,
     ...partial,
-  };
-}
-
-/** Jobs at exact times with exact durations. */
-function jobsAt(jobs: Array<[arrival: number, duration: number]>, ticks: number): Workload {
-  const arrivalsPerTick = new Int32Array(ticks);
-  for (const [at] of jobs) arrivalsPerTick[Math.floor(at)]!++;
-  return {
-    count: jobs.length,
-    arrivalAt: Float64Array.from(jobs.map(([at]) => at)),
-    durationSeconds: Float64Array.from(jobs.map(([, d]) => d)),
-    arrivalsPerTick,
   };
 }
 

@@ -1,13 +1,21 @@
 import { lineChart } from './chart.svg';
-import { jobs, percent, seconds, workerHours } from './report.markdown';
+import { budget, jobs, oracleRatio, percent, seconds, times, workerHours } from './report.markdown';
+import type { RunSummary } from './run.sim';
 import type { ScenarioResult } from './scenario.sim';
 
-const COLORS: Record<string, string> = { aira: '#1b7f4b', keda: '#2a5db0', cdk: '#b5542a' };
+const COLORS: Record<string, string> = {
+  aira: '#1b7f4b',
+  keda: '#2a5db0',
+  cdk: '#b5542a',
+  oracle: '#6b4aa8',
+};
 
 const POLICY_NOTES: Record<string, string> = {
   aira: "Aira's <code>decide</code> (backlog and queue age), polled every few seconds; retires the least busy worker and lets it drain.",
   keda: 'KEDA Redis list scaler on the wait list (target 5 per replica, 30 s polling) with HPA defaults: +100 % or +4 pods per 15 s, 300 s scale-down stabilization, 30 s termination grace.',
   cdk: 'CDK QueueProcessingFargateService defaults: steps on visible messages (Maximum over 5 min, evaluated each minute, 300 s cooldown) at 0/100/500 → −1/+1/+5, plus CPU target tracking at 50 %; 30 s stop timeout.',
+  oracle:
+    'A bound, not a policy: knows every arrival and job time ahead, runs the fewest workers that start each job before its SLO deadline (started a start-up ahead), replayed through the same model. The lower bound under each table is what no policy can beat.',
 };
 
 const STYLE = `
@@ -34,10 +42,38 @@ function niceTicks(max: number): number[] {
 }
 
 function summaryTable(result: ScenarioResult): string {
-  const rows = result.runs.map(({ summary: s }) => {
-    return `<tr><td>${s.policy}</td><td>${percent(s.minutesWithinSlo)}</td><td>${seconds(s.p99WaitSeconds)}</td><td>${seconds(s.maxAgeSeconds)}</td><td>${workerHours(s.workerSeconds)}</td><td>${s.peakWorkers}</td><td>${jobs(s)}</td><td>${s.interrupted}</td></tr>`;
-  });
-  return `<table><tr><th>policy</th><th>minutes within SLO</th><th>p99 queue wait</th><th>max queue age</th><th>worker-hours</th><th>peak workers</th><th>jobs completed in the trace</th><th>killed by scale-in</th></tr>${rows.join('')}</table>`;
+  const limited = result.scenario.provider !== undefined;
+  const cells = (s: RunSummary) => [
+    s.policy,
+    percent(s.minutesWithinSlo),
+    seconds(s.p99WaitSeconds),
+    seconds(s.maxAgeSeconds),
+    workerHours(s.workerSeconds),
+    limited ? s.rejectedCalls.toLocaleString('en-US') : times(oracleRatio(result, s)),
+    String(s.peakWorkers),
+    jobs(s),
+    String(s.interrupted),
+  ];
+  const header = [
+    'policy',
+    'minutes within SLO',
+    limited ? 'p99 wait for the call' : 'p99 queue wait',
+    limited ? 'max wait for the call' : 'max queue age',
+    'worker-hours',
+    limited ? '429s' : '× oracle',
+    'peak workers',
+    'jobs completed in the trace',
+    'killed by scale-in',
+  ];
+  const row = (tag: string, values: string[]) =>
+    `<tr>${values.map((v) => `<${tag}>${v}</${tag}>`).join('')}</tr>`;
+  const bound = result.lowerBoundWorkerSeconds;
+  return (
+    `<table>${row('th', header)}${result.runs.map((r) => row('td', cells(r.summary))).join('')}</table>` +
+    (bound === undefined
+      ? ''
+      : `<p class="note">Lower bound: ${workerHours(bound)}; no policy keeps every minute within the SLO on less.</p>`)
+  );
 }
 
 function scenarioSection(result: ScenarioResult, traceNote: string): string {
@@ -77,9 +113,10 @@ function scenarioSection(result: ScenarioResult, traceNote: string): string {
     );
   });
   return (
-    `<h3>${scenario.trace}</h3><p class="note">${traceNote} ${arrivals.length.toLocaleString('en-US')} s, ` +
+    `<h3>${scenario.trace}${scenario.provider ? `, provider budget ${budget(scenario.provider)}` : ''}</h3>` +
+    `<p class="note">${traceNote} ${arrivals.length.toLocaleString('en-US')} s, ` +
     `${runs[0]!.summary.arrivals.toLocaleString('en-US')} jobs; fleet min ${scenario.fleet.min}, max ${scenario.fleet.max}, ` +
-    `concurrency ${scenario.fleet.concurrency}.</p>` +
+    `concurrency ${scenario.fleet.concurrency}, ${runs[0]!.series.workers[0]} workers at the start.</p>` +
     summaryTable(result) +
     lineChart({
       title: 'arrivals per second (mean per pixel)',
@@ -103,20 +140,25 @@ export interface ReportContext {
 
 export function reportHtml(results: readonly ScenarioResult[], context: ReportContext): string {
   const modes = [...new Set(results.map((r) => r.scenario.startupSeconds))].sort((a, b) => b - a);
-  const sections = modes.map((startup) => {
-    const label = startup >= 30 ? `${startup} s (Fargate-like)` : `${startup} s (local processes)`;
-    const body = results
-      .filter((r) => r.scenario.startupSeconds === startup)
-      .map((r) => scenarioSection(r, context.traceNotes[r.scenario.trace] ?? ''))
-      .join('');
-    return `<h2>Worker start-up ${label}</h2>${body}`;
-  });
+  const section = (title: string, provider: boolean) =>
+    modes.map((startup) => {
+      const label = startup >= 30 ? `${startup} s (Fargate-like)` : `${startup} s (local processes)`;
+      const body = results
+        .filter(
+          (r) => r.scenario.startupSeconds === startup && (r.scenario.provider !== undefined) === provider,
+        )
+        .map((r) => scenarioSection(r, context.traceNotes[r.scenario.trace] ?? ''))
+        .join('');
+      const heading = title ? `${title}: worker start-up ${label}` : `Worker start-up ${label}`;
+      return body ? `<h2>${heading}</h2>${body}` : '';
+    });
+  const sections = [...section('', false), ...section('Provider-limited replay', true)];
   const policies = Object.entries(POLICY_NOTES)
     .map(([name, note]) => `<li><b style="color:${COLORS[name]}">${name}</b>: ${note}</li>`)
     .join('');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Aira scaling simulation</title><style>${STYLE}</style></head><body>
 <h1>Aira scaling simulation</h1>
-<p>Arrival traces replayed through a 1 s queue model of the chat fleet under three scaling policies. Produced by <code>${context.command}</code>. See <code>docs/SCALING.md</code> for the policy and the model.</p>
+<p>Arrival traces replayed through a 1 s queue model of the chat fleet under three scaling policies and the oracle. Produced by <code>${context.command}</code>. See <code>docs/SCALING.md</code> for the policy and the model.</p>
 <ul>${policies}</ul>
 <p class="note">${context.assumptions.join(' ')}</p>
 ${sections.join('\n')}

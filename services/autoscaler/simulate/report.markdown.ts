@@ -1,3 +1,4 @@
+import type { ProviderBudget } from '../../../shared/scaling/policy';
 import type { RunSummary } from './run.sim';
 import type { ScenarioResult } from './scenario.sim';
 
@@ -7,7 +8,14 @@ export const END = '<!-- simulate:end -->';
 
 export const percent = (share: number) => `${(share * 100).toFixed(1)} %`;
 export const seconds = (s: number) => (s < 10 ? `${s.toFixed(2)} s` : `${s.toFixed(0)} s`);
-export const workerHours = (s: number) => `${(s / 3600).toFixed(1)} h`;
+export const workerHours = (s: number) => `${(s / 3600).toFixed(s < 36_000 ? 2 : 1)} h`;
+export const times = (x: number) => `${x.toFixed(2)}×`;
+
+/** A run's worker-seconds over the oracle's, in the same scenario. */
+export function oracleRatio(result: ScenarioResult, run: RunSummary): number {
+  const oracle = result.runs.find((r) => r.summary.policy === 'oracle')?.summary.workerSeconds ?? 0;
+  return oracle > 0 ? run.workerSeconds / oracle : Number.NaN;
+}
 export const jobs = (r: RunSummary) =>
   `${r.completed.toLocaleString('en-US')} / ${r.arrivals.toLocaleString('en-US')}` +
   (r.completedAfterDrain < r.arrivals
@@ -27,9 +35,14 @@ export function markdownTable(
   return [line(header), rule, ...rows.map(line)].join('\n');
 }
 
-/** One Markdown table per start-up mode: every trace × policy. */
+/**
+ * One Markdown table per start-up mode (every trace × policy, with the oracle), how close the oracle
+ * is to the lower bound, and the provider-limited replays.
+ */
 export function summaryMarkdown(results: readonly ScenarioResult[], command: string): string {
-  const modes = [...new Set(results.map((r) => r.scenario.startupSeconds))];
+  const plain = results.filter((r) => !r.scenario.provider);
+  const limited = results.filter((r) => r.scenario.provider);
+  const modes = [...new Set(plain.map((r) => r.scenario.startupSeconds))];
   const header = [
     'trace',
     'policy',
@@ -37,29 +50,101 @@ export function summaryMarkdown(results: readonly ScenarioResult[], command: str
     'p99 queue wait',
     'max queue age',
     'worker-hours',
+    '× oracle',
     'jobs completed in the trace',
     'jobs killed by scale-in',
   ];
   const right = header.map((_, c) => c >= 2);
   const out: string[] = [`Produced by \`${command}\`.`, ''];
   for (const startup of modes) {
-    const rows = results
+    const rows = plain
       .filter((r) => r.scenario.startupSeconds === startup)
-      .flatMap(({ scenario, runs }) =>
-        runs.map(({ summary: s }) => [
-          scenario.trace,
+      .flatMap((result) =>
+        result.runs.map(({ summary: s }) => [
+          result.scenario.trace,
           s.policy,
           percent(s.minutesWithinSlo),
           seconds(s.p99WaitSeconds),
           seconds(s.maxAgeSeconds),
           workerHours(s.workerSeconds),
+          times(oracleRatio(result, s)),
           jobs(s),
           String(s.interrupted),
         ]),
       );
     out.push(`**Worker start-up ${startup} s**`, '', markdownTable(header, rows, right), '');
   }
+  const bounded = plain.flatMap((result) => {
+    const oracle = result.runs.find((r) => r.summary.policy === 'oracle');
+    const bound = result.lowerBoundWorkerSeconds;
+    if (!oracle || bound === undefined) return [];
+    return [
+      [
+        result.scenario.trace,
+        `${result.scenario.startupSeconds} s`,
+        workerHours(oracle.summary.workerSeconds),
+        workerHours(bound),
+        times(oracle.summary.workerSeconds / bound),
+      ],
+    ];
+  });
+  if (bounded.length > 0) {
+    const boundHeader = ['trace', 'start-up', 'oracle worker-hours', 'lower bound', 'oracle ÷ bound'];
+    out.push(
+      '**The oracle against the lower bound** (no policy keeps every minute within the SLO on less)',
+      '',
+      markdownTable(
+        boundHeader,
+        bounded,
+        boundHeader.map((_, c) => c >= 1),
+      ),
+      '',
+    );
+  }
+  if (limited.length > 0) {
+    const providerHeader = [
+      'trace',
+      'start-up',
+      'provider budget',
+      'policy',
+      'minutes within SLO',
+      'p99 wait for the call',
+      'worker-hours',
+      'peak workers',
+      '429s',
+      'jobs completed in the trace',
+    ];
+    const rows = limited.flatMap((result) =>
+      result.runs.map(({ summary: s }) => [
+        result.scenario.trace,
+        `${result.scenario.startupSeconds} s`,
+        budget(result.scenario.provider!),
+        s.policy,
+        percent(s.minutesWithinSlo),
+        seconds(s.p99WaitSeconds),
+        workerHours(s.workerSeconds),
+        String(s.peakWorkers),
+        s.rejectedCalls.toLocaleString('en-US'),
+        jobs(s),
+      ]),
+    );
+    out.push(
+      '**Provider-limited replay** (the same arrivals; every LLM call must fit the budget; a job waiting out a 429 in a slot counts as waiting)',
+      '',
+      markdownTable(
+        providerHeader,
+        rows,
+        providerHeader.map((_, c) => c >= 4 || c === 1),
+      ),
+      '',
+    );
+  }
   return out.join('\n');
+}
+
+/** A provider budget in words. */
+export function budget(b: ProviderBudget): string {
+  return `${b.requestsPerMinute.toLocaleString('en-US')} RPM, ${b.tokensPerMinute.toLocaleString('en-US')} TPM, ${b.tokensPerJob.toLocaleString('en-US')} tokens/job`;
 }
 
 /** Replaces the generated block in a Markdown document, or appends one. */

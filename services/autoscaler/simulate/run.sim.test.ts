@@ -2,14 +2,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fleets } from '../../../shared/scaling/fleets.config';
-import { decide } from '../../../shared/scaling/policy';
+import { type Decision, decide, rememberDecision } from '../../../shared/scaling/policy';
 import { createAiraController } from './aira.controller';
 import type { Controller } from './controller.types';
 import type { FleetView } from './queue.model';
-import { createRandom } from './random.model';
+import { createRandom, meanJobSeconds } from './random.model';
 import { replaceGenerated } from './report.markdown';
 import { quantile, runSimulation } from './run.sim';
-import { chatReplyTime, chatWorkerCpu, fleetForPeak, runScenario } from './scenario.sim';
+import { chatReplyTime, chatWorkerCpu, fleetForPeak, openingFleet, runScenario } from './scenario.sim';
 import { formatTrace, parseTrace } from './trace.reader';
 import { buildWorkload } from './workload.model';
 
@@ -72,11 +72,15 @@ describe('Aira controller', () => {
     waiting: 150,
     active: 32,
     oldestAgeSeconds: 4,
+    oldestUnansweredSeconds: 4,
     cpuPercent: 40,
+    inService: 30,
+    arrived: 1000,
+    completed: 850,
   };
 
   it('asks the real policy, with backlog = waiting + active', () => {
-    const aira = createAiraController(fleets.chat, 5);
+    const aira = createAiraController(fleets.chat, { intervalSeconds: 5 });
     const expected = decide(
       { backlog: 182, oldestAgeSeconds: 4, currentWorkers: 2, startingWorkers: 0, now: 10_000 },
       fleets.chat,
@@ -87,10 +91,56 @@ describe('Aira controller', () => {
   });
 
   it('decides only on its poll interval and drains for the fleet deadline', () => {
-    const aira = createAiraController(fleets.chat, 5);
+    const aira = createAiraController(fleets.chat, { intervalSeconds: 5 });
     expect(aira.next({ ...view, t: 11 })).toBe(2);
     expect(aira.stopGraceSeconds).toBe(fleets.chat.drainDeadlineSeconds);
     expect(aira.retire).toBe('least-busy');
+    expect(aira.sharesProviderBudget).toBe(true);
+  });
+
+  it('gives the policy the flow: rates over its window, jobs in service, start-up and budget', () => {
+    const provider = { requestsPerMinute: 600, tokensPerMinute: 1e9, tokensPerJob: 1 };
+    const aira = createAiraController(fleets.chat, { intervalSeconds: 5, startupSeconds: 60, provider });
+    const at = (t: number): FleetView => ({
+      ...view,
+      t,
+      desired: 8,
+      ready: 8,
+      waiting: 0,
+      active: 120,
+      oldestAgeSeconds: null,
+      oldestUnansweredSeconds: null,
+      inService: 120,
+      arrived: 40 * t,
+      completed: 40 * t,
+    });
+    let history: Decision[] = [];
+    for (let t = 1; t <= 30; t++) {
+      const got = aira.next(at(t));
+      if (t % 5 !== 0) continue;
+      const since = Math.max(1, t - 10);
+      const expected = decide(
+        {
+          backlog: 120,
+          oldestAgeSeconds: null,
+          currentWorkers: 8,
+          startingWorkers: 0,
+          now: t * 1000,
+          active: 120,
+          arrivalsPerSecond: (40 * t - 40 * since) / (t - since),
+          completionsPerSecond: (40 * t - 40 * since) / (t - since),
+          startupSeconds: 60,
+          provider,
+        },
+        fleets.chat,
+        history,
+      );
+      history = rememberDecision(history, expected, fleets.chat);
+      expect(got).toBe(expected.desired);
+    }
+    // 40 arrivals/s × 3 s per job is 120 jobs in service; the budget serves 10 calls/s: 2 workers.
+    expect(history.at(-1)!.reason).toContain('arrivals 40/s, × 3 s per job want');
+    expect(history.at(-1)!.reason).toContain('provider budget: 600 requests/min');
   });
 });
 
@@ -102,21 +152,31 @@ describe('scenarios', () => {
     expect(fleetForPeak(fleets.chat, [1], chatReplyTime).max).toBe(fleets.chat.max);
   });
 
-  it('runs all three policies on the same jobs, and each finishes every job once', () => {
-    const arrivals = Array.from({ length: 900 }, (_, t): number =>
-      t >= 300 && t < 360 ? 15 : t % 3 === 0 ? 1 : 0,
+  it('starts every policy with the fleet the first minute keeps busy, within min and max', () => {
+    expect(openingFleet(fleets.chat, new Array(60).fill(50), chatReplyTime)).toBe(
+      Math.ceil((50 * meanJobSeconds(chatReplyTime)) / 16),
     );
-    const { runs } = runScenario({
-      trace: 'test',
-      arrivals,
-      fleet: fleets.chat,
-      startupSeconds: 2,
-      seed: 1,
-      airaIntervalSeconds: 5,
-      jobTime: chatReplyTime,
-    });
-    expect(runs.map((r) => r.summary.policy)).toEqual(['aira', 'keda', 'cdk']);
-    const arrivalsTotal = arrivals.reduce((a, b) => a + b, 0);
+    expect(openingFleet(fleets.chat, new Array(60).fill(500), chatReplyTime)).toBe(fleets.chat.max);
+    expect(openingFleet(fleets.chat, [0, 1, 0], chatReplyTime)).toBe(fleets.chat.min);
+  });
+
+  const arrivals = Array.from({ length: 900 }, (_, t): number =>
+    t >= 300 && t < 360 ? 15 : t % 3 === 0 ? 1 : 0,
+  );
+  const scenario = {
+    trace: 'test',
+    arrivals,
+    fleet: fleets.chat,
+    startupSeconds: 2,
+    seed: 1,
+    airaIntervalSeconds: 5,
+    jobTime: chatReplyTime,
+  };
+  const arrivalsTotal = arrivals.reduce((a, b) => a + b, 0);
+
+  it('runs the three policies and the oracle on the same jobs, and each finishes every job once', () => {
+    const { runs, lowerBoundWorkerSeconds } = runScenario(scenario);
+    expect(runs.map((r) => r.summary.policy)).toEqual(['aira', 'keda', 'cdk', 'oracle']);
     for (const run of runs) {
       expect(run.summary.arrivals).toBe(arrivalsTotal);
       expect(run.summary.completedAfterDrain).toBe(arrivalsTotal);
@@ -124,6 +184,26 @@ describe('scenarios', () => {
     }
     expect(runs[0]!.summary.interrupted).toBe(0);
     expect(runs[0]!.summary.peakWorkers).toBeGreaterThan(fleets.chat.min);
+    const oracle = runs[3]!.summary;
+    expect(oracle.minutesWithinSlo).toBe(1);
+    expect(lowerBoundWorkerSeconds).toBeLessThanOrEqual(oracle.workerSeconds);
+    for (const run of runs)
+      if (run.summary.minutesWithinSlo === 1)
+        expect(run.summary.workerSeconds).toBeGreaterThanOrEqual(lowerBoundWorkerSeconds!);
+  });
+
+  it('under a provider budget, caps Aira at what the budget serves while KEDA and CDK collect 429s', () => {
+    const provider = { requestsPerMinute: 120, tokensPerMinute: 1e9, tokensPerJob: 1 };
+    const { runs, lowerBoundWorkerSeconds } = runScenario({ ...scenario, provider });
+    expect(runs.map((r) => r.summary.policy)).toEqual(['aira', 'keda', 'cdk']);
+    expect(lowerBoundWorkerSeconds).toBeUndefined();
+    const [aira, keda] = runs.map((r) => r.summary);
+    expect(aira!.rejectedCalls).toBe(0);
+    expect(keda!.rejectedCalls).toBeGreaterThan(0);
+    // 2 calls/s × about 4 s per reply keep 9 slots busy: one worker of 16.
+    expect(aira!.peakWorkers).toBeLessThanOrEqual(2);
+    expect(keda!.peakWorkers).toBeGreaterThan(aira!.peakWorkers);
+    for (const run of runs) expect(run.summary.completedAfterDrain).toBe(arrivalsTotal);
   });
 });
 

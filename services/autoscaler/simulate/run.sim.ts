@@ -1,11 +1,15 @@
+import type { ProviderBudget } from '../../../shared/scaling/policy';
 import type { Controller } from './controller.types';
+import { createProviderModel } from './provider.model';
 import { createQueueModel, type QueueModelOptions } from './queue.model';
 import type { Workload } from './workload.model';
 
 export interface RunOptions {
   readonly workload: Workload;
   readonly controller: Controller;
-  readonly model: Omit<QueueModelOptions, 'stopGraceSeconds' | 'retire'>;
+  readonly model: Omit<QueueModelOptions, 'stopGraceSeconds' | 'retire' | 'provider'>;
+  /** The LLM provider's budget, when it limits the fleet. */
+  readonly provider?: ProviderBudget;
   readonly initialWorkers: number;
   readonly sloSeconds: number;
   /** After the trace ends, keep running without arrivals until the queue is empty, at most this long. */
@@ -24,7 +28,7 @@ export interface RunSummary {
   readonly arrivals: number;
   /** Share of the trace's minutes whose highest sampled queue age stayed within the SLO. */
   readonly minutesWithinSlo: number;
-  /** Queue wait of the attempt that completed each job. */
+  /** Wait of the attempt that completed each job, until its LLM call went through. */
   readonly p50WaitSeconds: number;
   readonly p99WaitSeconds: number;
   /** Over the trace and the drain after it, like the waits. */
@@ -37,6 +41,8 @@ export interface RunSummary {
   readonly completedAfterDrain: number;
   /** Running jobs killed by a scale-in and run again. */
   readonly interrupted: number;
+  /** LLM calls refused with a 429 within the trace window (only with a provider budget). */
+  readonly rejectedCalls: number;
   readonly peakWorkers: number;
 }
 
@@ -53,6 +59,12 @@ export function runSimulation(options: RunOptions): RunResult {
     ...options.model,
     stopGraceSeconds: controller.stopGraceSeconds,
     retire: controller.retire,
+    ...(options.provider && {
+      provider: {
+        model: createProviderModel(options.provider),
+        onLimit: controller.sharesProviderBudget ? 'wait' : 'retry',
+      },
+    }),
   });
   const ticks = workload.arrivalsPerTick.length;
   const series: RunSeries = {
@@ -70,6 +82,7 @@ export function runSimulation(options: RunOptions): RunResult {
   let peakWorkers = 0;
   let completedInWindow = 0;
   let workerSecondsInWindow = 0;
+  let rejectedInWindow = 0;
 
   for (let t = 0; t < ticks + options.drainLimitSeconds; t++) {
     const inWindow = t < ticks;
@@ -80,7 +93,8 @@ export function runSimulation(options: RunOptions): RunResult {
     const alive = model.alive();
     model.step(t);
     const view = model.view(t + 1);
-    const age = view.oldestAgeSeconds ?? 0;
+    // What users wait: with workers that retry 429s, a job can wait in a slot as well as in the queue.
+    const age = view.oldestUnansweredSeconds ?? 0;
     maxAge = Math.max(maxAge, age);
     if (inWindow) {
       series.ageSeconds[t] = age;
@@ -95,6 +109,7 @@ export function runSimulation(options: RunOptions): RunResult {
       }
       completedInWindow = model.stats.completed;
       workerSecondsInWindow = model.stats.workerSeconds;
+      rejectedInWindow = model.stats.rejectedCalls;
     }
     model.scaleTo(controller.next(view), t + 1);
   }
@@ -116,6 +131,7 @@ export function runSimulation(options: RunOptions): RunResult {
       completed: completedInWindow,
       completedAfterDrain: stats.completed,
       interrupted: stats.interrupted,
+      rejectedCalls: rejectedInWindow,
       peakWorkers,
     },
     series,

@@ -30,3 +30,18 @@ export function buildWorkload(
   }
   return { count, arrivalAt, durationSeconds, arrivalsPerTick: ticks };
 }
+
+/** Jobs at exact times with exact durations, over `ticks` seconds: hand-made workloads for tests. */
+export function jobsAt(
+  jobs: ReadonlyArray<readonly [arrival: number, duration: number]>,
+  ticks: number,
+): Workload {
+  const arrivalsPerTick = new Int32Array(ticks);
+  for (const [at] of jobs) arrivalsPerTick[Math.floor(at)]!++;
+  return {
+    count: jobs.length,
+    arrivalAt: Float64Array.from(jobs.map(([at]) => at)),
+    durationSeconds: Float64Array.from(jobs.map(([, d]) => d)),
+    arrivalsPerTick,
+  };
+}

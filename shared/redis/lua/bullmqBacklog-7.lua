@@ -1,16 +1,19 @@
 --[[
   A BullMQ queue's backlog in one atomic read (shared/scaling/backlog.bullmq.ts explains the keys):
   the length of each list and zset, the waiting-since time of the oldest job at the heads looked
-  at, and the server clock.
+  at, the server clock, and how many jobs finished after a given time.
 
   KEYS[1] wait  KEYS[2] paused  KEYS[3] active  KEYS[4] prioritized  KEYS[5] delayed
+  KEYS[6] completed  KEYS[7] failed
   ARGV[1] job key prefix `<prefix>:<queue>:`
+  ARGV[2] count jobs finished after this epoch ms (a ZCOUNT bound: `+inf` counts none)
 
-  Returns { wait, paused, active, prioritized, delayed, oldest waiting-since ms or -1, now ms },
-  or an error starting AIRA_BACKLOG_WRONGTYPE when a key is not what BullMQ keeps there.
+  Returns { wait, paused, active, prioritized, delayed, oldest waiting-since ms or -1, now ms,
+  finished since }, or an error starting AIRA_BACKLOG_WRONGTYPE when a key is not what BullMQ
+  keeps there.
 ]]
-local expected = { 'list', 'list', 'list', 'zset', 'zset' }
-for i = 1, 5 do
+local expected = { 'list', 'list', 'list', 'zset', 'zset', 'zset', 'zset' }
+for i = 1, 7 do
   local t = redis.call('TYPE', KEYS[i])['ok']
   if t ~= 'none' and t ~= expected[i] then
     return redis.error_reply('AIRA_BACKLOG_WRONGTYPE ' .. KEYS[i] .. ' is a ' .. t .. ', BullMQ keeps a ' .. expected[i] .. ' there')
@@ -42,4 +45,5 @@ return {
   redis.call('ZCARD', KEYS[5]),
   oldest,
   tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000),
+  redis.call('ZCOUNT', KEYS[6], '(' .. ARGV[2], '+inf') + redis.call('ZCOUNT', KEYS[7], '(' .. ARGV[2], '+inf'),
 }
