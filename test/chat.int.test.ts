@@ -6,7 +6,12 @@ import { type Stack, startStack } from './harness/stack';
 describe.each(dialects)('chat path on %s', (database) => {
   let stack: Stack;
   beforeAll(async () => {
-    stack = await startStack({ database, llm: { ttftMs: 20, itlMs: 10 } });
+    // A stored reply's stream goes a second after the turn is stored, so the replay is seen soon.
+    stack = await startStack({
+      database,
+      llm: { ttftMs: 20, itlMs: 10 },
+      env: { REPLY_STREAM_STORED_TTL_S: '1' },
+    });
   });
   afterAll(() => stack?.stop());
 
@@ -65,7 +70,7 @@ describe.each(dialects)('chat path on %s', (database) => {
     const done = live.events.at(-1)!;
     expect(done.event).toBe('done');
     const text = replyText(live.events);
-    // Once the writer has stored the turn, the stream is removed from Redis.
+    // Once the writer has stored the turn, the stream leaves Redis (here a second later).
     await eventually(
       () => stack.redis.exists(`${stack.env.AIRA_PREFIX}:reply:${replyId}:events`),
       (n) => n === 0,

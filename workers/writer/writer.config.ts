@@ -18,6 +18,9 @@ export const WriterWorkerEnv = Type.Object({
   WORKER_ID: Type.String({ default: `writer-${process.pid}` }),
   // Seconds the Redis copies of recent data live (pending turns, survey progress).
   TURNS_TTL_S: Type.Integer({ minimum: 60, default: 86_400 }),
+  // Seconds a reply's stream stays in Redis once its turn is stored: long enough for a client that
+  // lost the end to resume it exactly; after that the reply is replayed from the database.
+  REPLY_STREAM_STORED_TTL_S: Type.Integer({ minimum: 1, default: 300 }),
 });
 
 export type WriterWorkerConfig = Static<typeof WriterWorkerEnv>;

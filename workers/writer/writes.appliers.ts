@@ -108,18 +108,26 @@ async function assignPersonas(db: Db, messages: WriteOf<'survey.answers'>[]): Pr
   }
 }
 
+/** What the Redis clean-up after a commit needs. */
+export interface AfterCommitContext {
+  keys: RedisKeys;
+  /** Seconds a reply's stream stays once its turn is stored (REPLY_STREAM_STORED_TTL_S). */
+  storedStreamTtlSeconds: number;
+}
+
 /** Kinds whose Redis copy can go once the database has them (the history reads the database then). */
 export const afterCommit: {
-  [K in WriteKind]?: (tx: ChainableCommander, keys: RedisKeys, m: WriteOf<K>) => void;
+  [K in WriteKind]?: (tx: ChainableCommander, ctx: AfterCommitContext, m: WriteOf<K>) => void;
 } = {
-  // The stream goes too: a client that comes for the reply now gets it replayed from the database
-  // (services/gateway/replies/reply.routes.ts); the reply hash keeps the final event's id for that.
-  'chat.turn': (tx, keys, m) => {
+  // The stream stays a little longer, so a client that lost the end of the reply can still resume
+  // it exactly; then it goes, and a client that comes for the reply gets it replayed from the
+  // database (services/gateway/replies/reply.routes.ts, using the final event's id the reply hash keeps).
+  'chat.turn': (tx, { keys, storedStreamTtlSeconds }, m) => {
     tx.hdel(keys.pendingTurns(m.conversationId), m.replyId);
-    tx.unlink(keys.replyEvents(m.replyId));
+    tx.expire(keys.replyEvents(m.replyId), storedStreamTtlSeconds);
   },
   // The persona may have changed: the next read of the user loads it from the database.
-  'survey.answers': (tx, keys, m) => {
+  'survey.answers': (tx, { keys }, m) => {
     tx.del(keys.user(m.userId));
   },
 };

@@ -8,7 +8,7 @@ import type { Logger } from '../../shared/telemetry/logger';
 import { observeTraced } from '../../shared/telemetry/trace.context';
 import { isDataError } from './db.errors';
 import type { WriterMetrics } from './writer.metrics';
-import { afterCommit, appliers, applyOrder } from './writes.appliers';
+import { type AfterCommitContext, afterCommit, appliers, applyOrder } from './writes.appliers';
 import { inSpan } from './writes.tracing';
 
 export interface WritesHandlerDeps {
@@ -23,6 +23,8 @@ export interface WritesHandlerDeps {
   dbRetryMs: number;
   /** True once the worker is stopping: stop retrying and give the batch back. */
   stopping: () => boolean;
+  /** Seconds a reply's stream stays once its turn is stored. */
+  storedStreamTtlSeconds: number;
 }
 
 interface Parsed {
@@ -80,9 +82,9 @@ export function createWritesHandler(deps: WritesHandlerDeps) {
     const tx = deps.redis.multi();
     for (const { write } of batch) {
       const effect = afterCommit[write.kind] as
-        | ((t: typeof tx, k: RedisKeys, m: WriteOf<WriteKind>) => void)
+        | ((t: typeof tx, c: AfterCommitContext, m: WriteOf<WriteKind>) => void)
         | undefined;
-      effect?.(tx, deps.keys, write);
+      effect?.(tx, { keys: deps.keys, storedStreamTtlSeconds: deps.storedStreamTtlSeconds }, write);
     }
     // The database has the rows; a failed cleanup only leaves copies that the history de-duplicates.
     await tx.exec().catch((error) => log.warn({ err: error }, 'redis cleanup after write failed'));
