@@ -261,7 +261,7 @@ describe.skipIf(!promtool && !inCi)('promtool', () => {
   });
 
   it('fails a rule test whose alert does not fire', () => {
-    const broken = read('prometheus/rules/aira.rules.yml').replace('> 256', '> 100000');
+    const broken = read('prometheus/rules/aira.rules.yml').replace('> 2048', '> 100000');
     writeFileSync(join(scratch, 'broken.rules.yml'), broken);
     const tests = read('prometheus/tests/queues.test.yml').replace(
       '../rules/aira.rules.yml',

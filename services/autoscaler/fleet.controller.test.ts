@@ -1,11 +1,14 @@
 import pino from 'pino';
 import { Registry } from 'prom-client';
 import { describe, expect, it, vi } from 'vitest';
-import { fleets } from '../../shared/scaling/fleets.config';
+import { type FleetScaling, fleets } from '../../shared/scaling/fleets.config';
 import { createAutoscalerMetrics } from './autoscaler.metrics';
 import { createFleetController, measuredStartupSeconds } from './fleet.controller';
 import type { QueueReading } from './queue.readers';
 import type { Supervisor, WorkerStatus } from './supervisor';
+
+/** The numbers these cases were worked out with (production's are in fleets.config and may change). */
+const chat: FleetScaling = { ...fleets.chat, concurrency: 16, targetBacklogPerWorker: 16 };
 
 const reading = (backlog: number, oldestAgeSeconds: number | null = null): QueueReading => ({
   backlog,
@@ -54,7 +57,7 @@ function setup(opts: {
   const readInFlight = vi.fn(async () => new Map([['chat-1', 2]]));
   const controller = createFleetController({
     name: 'chat',
-    scaling: { ...fleets.chat, scaleDownWindowSeconds: 0 },
+    scaling: { ...chat, scaleDownWindowSeconds: 0 },
     readQueue: opts.read,
     readInFlight,
     supervisor,

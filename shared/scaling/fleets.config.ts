@@ -30,8 +30,10 @@ export const fleets = {
   chat: {
     min: 1,
     max: 16,
-    concurrency: 16,
-    targetBacklogPerWorker: 16,
+    // A chat worker mostly waits on the LLM: one process streams this many replies before its CPU
+    // and event loop become the limit (docs/BENCHMARKS.md, chat-capacity).
+    concurrency: 128,
+    targetBacklogPerWorker: 128,
     queueAgeSloSeconds: 2,
     maxStepUp: 4,
     maxStepDown: 1,

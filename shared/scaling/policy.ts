@@ -16,7 +16,7 @@ export type { ProviderBudget } from './policy.flow';
 
 /**
  * Aira's scaling policy, one pure function: the local autoscaler enforces it, the simulator replays
- * traffic through it, and `aws-scaling.ts` turns the same numbers into AWS policies.
+ * traffic through it, and the CDK app (infra/lib/scaling.ts) turns the same numbers into AWS policies.
  *
  * 1. From backlog: `ceil(backlog / targetBacklogPerWorker)`.
  * 2. From age: when the oldest waiting job is older than the SLO, the fleet is behind whatever the
