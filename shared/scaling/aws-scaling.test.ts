@@ -35,7 +35,8 @@ describe('awsScalingFor', () => {
       maxCapacity: 4,
       backlogPerTaskTarget: 200,
       scaleInCooldownSeconds: 120,
-      stopTimeoutSeconds: 60,
+      // The 60 s drain plus the close margin.
+      stopTimeoutSeconds: 75,
     });
     expect(writer.ageSteps.map((s) => s.lower)).toEqual([10, 20, 40]);
     expect(writer.ageMetric).toMatchObject({

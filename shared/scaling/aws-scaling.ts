@@ -1,4 +1,4 @@
-import { type FleetName, type FleetScaling, fleets } from './fleets.config';
+import { type FleetName, type FleetScaling, fleets, stopTimeoutSeconds } from './fleets.config';
 
 /**
  * The AWS form of Aira's scaling policy, derived from the same numbers as `decide`, for the CDK app
@@ -13,8 +13,9 @@ import { type FleetName, type FleetScaling, fleets } from './fleets.config';
  * - **Down**: the scale-in cooldown is scaleDownWindowSeconds. AWS target tracking scales in only
  *   after 15 minutes under target and may remove several tasks at once; it cannot express
  *   maxStepDown, so AWS scales in later but in larger steps than the local autoscaler.
- * - **Never lose a job**: the container stopTimeout is the drain deadline (Fargate allows at most
- *   120 s); workers stop taking jobs on SIGTERM and finish what they hold.
+ * - **Never lose a job**: the container stopTimeout is the drain deadline plus the close margin
+ *   (Fargate allows at most 120 s); workers stop taking jobs on SIGTERM, finish what they hold by the
+ *   deadline, hand back the rest and close before the kill.
  */
 
 /** A CloudWatch metric, by name; the CDK app builds the `Metric` (period 60 s). */
@@ -113,6 +114,6 @@ export function awsScalingFor(fleet: FleetName, config: FleetScaling = fleets[fl
     ageSteps: ageStepsFor(config),
     ageMetric: queueMetrics[fleet].age,
     ageStepCooldownSeconds: FARGATE_TASK_START_SECONDS,
-    stopTimeoutSeconds: Math.min(config.drainDeadlineSeconds, FARGATE_MAX_STOP_TIMEOUT_SECONDS),
+    stopTimeoutSeconds: Math.min(stopTimeoutSeconds(config), FARGATE_MAX_STOP_TIMEOUT_SECONDS),
   };
 }
