@@ -24,11 +24,27 @@ export async function spawnEntry(
   args: string[] = [],
 ): Promise<ChildHandle> {
   const launch = tsEntry(entry);
-  const child = spawn(launch.command, [...launch.args, ...args], {
-    cwd: repoRoot,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  return spawnReady(
+    entry,
+    { ...launch, args: [...launch.args, ...args] },
+    { ...process.env, ...env },
+    ready,
+    timeoutMs,
+  );
+}
+
+/**
+ * Runs a command in the repository with exactly `env` (nothing inherited, as in a container) and
+ * resolves once a line of its output matches `ready`.
+ */
+export async function spawnReady(
+  name: string,
+  launch: { command: string; args: string[] },
+  env: NodeJS.ProcessEnv,
+  ready: RegExp,
+  timeoutMs = 30_000,
+): Promise<ChildHandle> {
+  const child = spawn(launch.command, launch.args, { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const exited = new Promise<number | NodeJS.Signals | null>((done) => {
     child.on('exit', (code, signal) => done(signal ?? code));
@@ -37,7 +53,7 @@ export async function spawnEntry(
     const timer = setTimeout(() => {
       // Not left running behind a failed test.
       child.kill('SIGKILL');
-      fail(new Error(`${entry} not ready in ${timeoutMs} ms:\n${output}`));
+      fail(new Error(`${name} not ready in ${timeoutMs} ms:\n${output}`));
     }, timeoutMs);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
@@ -50,7 +66,7 @@ export async function spawnEntry(
     child.stderr?.on('data', onData);
     child.on('exit', (code) => {
       clearTimeout(timer);
-      fail(new Error(`${entry} exited with ${code} before it was ready:\n${output}`));
+      fail(new Error(`${name} exited with ${code} before it was ready:\n${output}`));
     });
   });
   return {
