@@ -127,9 +127,14 @@ export class AiraStack extends Stack {
     new CfnOutput(this, 'OpenAiSecretArn', { value: secrets.openAiApiKey.secretArn });
     new CfnOutput(this, 'OpsTokenSecretArn', { value: secrets.opsToken.secretArn });
     new CfnOutput(this, 'DatabaseSecretArn', { value: data.databaseSecret.secretArn });
+    new CfnOutput(this, 'DatabaseClusterId', { value: data.cluster.clusterIdentifier });
     new CfnOutput(this, 'AccessLogBucket', { value: accessLogs.bucket.bucketName });
     new CfnOutput(this, 'AlarmTopicArn', { value: alarms.topic.topicArn });
     new CfnOutput(this, 'ClusterName', { value: services.cluster.clusterName });
+    // For `aws ecs update-service --force-new-deployment` after a secret changes (docs/DEPLOY.md).
+    new CfnOutput(this, 'ServiceNames', {
+      value: [services.gateway, services.chat, services.writer].map((s) => s.serviceName).join(' '),
+    });
     new CfnOutput(this, 'WritesQueueUrl', { value: queues.writes.queueUrl });
   }
 }
