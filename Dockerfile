@@ -35,6 +35,9 @@ RUN npm run build
 
 FROM base AS runtime
 ENV NODE_ENV=production
+# Every listener binds every interface: the load balancer, Docker's port mapping and Prometheus
+# reach the processes from outside the container (outside one, they default to loopback).
+ENV HOST=0.0.0.0 METRICS_HOST=0.0.0.0 LLM_SIM_HOST=0.0.0.0
 COPY --from=prod-deps /app/node_modules ./node_modules
 COPY package.json ./
 COPY --from=build /app/dist ./dist

@@ -1,7 +1,9 @@
+import { request } from 'node:http';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertNoEviction } from '../shared/redis/eviction.check';
 import { createClient } from './harness/client';
+import { type ForwardingProxy, startForwardingProxy } from './harness/forwarding.proxy';
 import { type Stack, startStack } from './harness/stack';
 
 describe('the doors', () => {
@@ -62,5 +64,51 @@ describe('the doors', () => {
     const fake = { info: async () => 'maxmemory_policy:allkeys-lru\r\n' } as unknown as Redis;
     await expect(assertNoEviction(fake)).rejects.toThrow(/allkeys-lru/);
     redis.disconnect();
+  });
+});
+
+/** Starts a guest session from a given local address (loopback has all of 127/8), as one client. */
+function guestFrom(localAddress: string, url: string, headers: Record<string, string> = {}) {
+  return new Promise<number>((resolve, reject) => {
+    const req = request(`${url}/api/auth/guest`, { method: 'POST', localAddress, headers }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('the per-address limits behind a proxy', () => {
+  let stack: Stack;
+  let proxy: ForwardingProxy;
+  beforeAll(async () => {
+    // One proxy in front, as TRUST_PROXY_HOPS says (AWS has two: CloudFront and the load balancer).
+    stack = await startStack({
+      chatWorkers: 0,
+      writerWorkers: 0,
+      env: { RATE_LIMIT_AUTH_PER_MIN: '3', TRUST_PROXY_HOPS: '1' },
+    });
+    proxy = await startForwardingProxy(stack.baseUrl);
+  });
+  afterAll(async () => {
+    await proxy?.close();
+    await stack?.stop();
+  });
+
+  it('give two clients behind the same proxy a bucket each, keyed on their own address', async () => {
+    const alice = [];
+    for (let i = 0; i < 4; i++) alice.push(await guestFrom('127.0.0.2', proxy.url));
+    expect(alice).toEqual([201, 201, 201, 429]);
+    // Every request reached the gateway from the proxy's address; Bob's bucket is still his own.
+    expect(await guestFrom('127.0.0.3', proxy.url)).toBe(201);
+  });
+
+  it('cannot be dodged by sending a made-up X-Forwarded-For: only the proxy’s entry counts', async () => {
+    const spoofed = [];
+    for (const address of ['203.0.113.1', '203.0.113.2']) {
+      spoofed.push(await guestFrom('127.0.0.2', proxy.url, { 'x-forwarded-for': address }));
+    }
+    expect(spoofed).toEqual([429, 429]);
   });
 });

@@ -9,12 +9,13 @@ import {
   queueMetricsNamespace,
 } from '../../services/queue-metrics/queue-metrics.names';
 import { fleets } from '../../shared/scaling/fleets.config';
+import { AccessLogs } from './access-logs';
 import { Alarms, chatMetric } from './alarms';
 import { Data } from './data';
 import { LoadBalancer } from './load-balancer';
 import { Network } from './network';
 import { Queues } from './queues';
-import { WorkerScalingPolicies, workerScalingFor } from './scaling';
+import { GatewayScalingPolicies, WorkerScalingPolicies, workerScalingFor } from './scaling';
 import { AppSecrets } from './secrets';
 import { Services } from './services';
 import type { AiraSettings } from './settings';
@@ -34,7 +35,11 @@ export class AiraStack extends Stack {
     super(scope, id, props);
     const { settings } = props;
 
-    const { vpc } = new Network(this, 'Network', { natGateways: settings.natGateways });
+    const accessLogs = new AccessLogs(this, 'AccessLogs', { retentionDays: settings.logRetentionDays });
+    const { vpc } = new Network(this, 'Network', {
+      natGateways: settings.natGateways,
+      flowLogBucket: accessLogs.bucket,
+    });
     const data = new Data(this, 'Data', {
       vpc,
       dbInstanceClass: settings.dbInstanceClass,
@@ -60,6 +65,16 @@ export class AiraStack extends Stack {
       settings,
       gateway: services.gateway,
       originVerify: secrets.originVerify,
+      accessLogs,
+    });
+    new GatewayScalingPolicies(this, 'GatewayScaling', {
+      service: services.gateway,
+      cluster: services.cluster,
+      alb: lb.alb,
+      minCapacity: settings.gatewayMinTasks,
+      maxCapacity: settings.gatewayMaxTasks,
+      connectionsPerTask: settings.gatewayConnectionsPerTask,
+      cpuPercent: settings.gatewayCpuPercent,
     });
 
     // Chat: the BullMQ backlog and age come from the queue-metrics publisher.
@@ -97,10 +112,11 @@ export class AiraStack extends Stack {
     });
 
     const web = new Web(this, 'Web', {
-      apiOriginDomainName: lb.originDomainName,
-      apiOriginHttps: lb.originHttps,
+      alb: lb.alb,
+      apiOrigin: lb.origin,
       originVerify: secrets.originVerify,
       webDistDir: props.webDistDir,
+      accessLogs: accessLogs.bucket,
     });
     const alarms = new Alarms(this, 'Alarms', { alarmEmail: settings.alarmEmail, queues, alb: lb.alb, data });
 
@@ -110,8 +126,15 @@ export class AiraStack extends Stack {
     new CfnOutput(this, 'DistributionId', { value: web.distribution.distributionId });
     new CfnOutput(this, 'OpenAiSecretArn', { value: secrets.openAiApiKey.secretArn });
     new CfnOutput(this, 'OpsTokenSecretArn', { value: secrets.opsToken.secretArn });
+    new CfnOutput(this, 'DatabaseSecretArn', { value: data.databaseSecret.secretArn });
+    new CfnOutput(this, 'DatabaseClusterId', { value: data.cluster.clusterIdentifier });
+    new CfnOutput(this, 'AccessLogBucket', { value: accessLogs.bucket.bucketName });
     new CfnOutput(this, 'AlarmTopicArn', { value: alarms.topic.topicArn });
     new CfnOutput(this, 'ClusterName', { value: services.cluster.clusterName });
+    // For `aws ecs update-service --force-new-deployment` after a secret changes (docs/DEPLOY.md).
+    new CfnOutput(this, 'ServiceNames', {
+      value: [services.gateway, services.chat, services.writer].map((s) => s.serviceName).join(' '),
+    });
     new CfnOutput(this, 'WritesQueueUrl', { value: queues.writes.queueUrl });
   }
 }

@@ -1,14 +1,19 @@
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { accessLogPrefixes } from './access-logs';
 
 export interface NetworkProps {
   readonly natGateways: number;
+  /** Where the VPC flow logs go (the access-log bucket). */
+  readonly flowLogBucket: s3.IBucket;
 }
 
 /**
- * Two availability zones, three tiers: public (load balancer, NAT), private with egress (the
- * Fargate tasks, which reach OpenAI and AWS APIs through NAT) and isolated (Aurora and Redis,
- * which have no route to or from the internet).
+ * Two availability zones, three tiers: public (NAT only), private with egress (the
+ * Fargate tasks and the internal load balancer; the tasks reach OpenAI and AWS APIs through NAT)
+ * and isolated (Aurora and Redis, which have no route to or from the internet). Flow logs record
+ * every connection.
  */
 export class Network extends Construct {
   readonly vpc: ec2.Vpc;
@@ -27,5 +32,10 @@ export class Network extends Construct {
     });
     // Image layers and web assets come from S3; the gateway endpoint keeps that traffic off NAT.
     this.vpc.addGatewayEndpoint('S3', { service: ec2.GatewayVpcEndpointAwsService.S3 });
+    // Accepted and rejected flows alike: a rejected one is what shows a probe or a missing rule.
+    this.vpc.addFlowLog('FlowLog', {
+      destination: ec2.FlowLogDestination.toS3(props.flowLogBucket, accessLogPrefixes.vpcFlowLogs),
+      trafficType: ec2.FlowLogTrafficType.ALL,
+    });
   }
 }

@@ -2,14 +2,13 @@ import { Duration } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as ecs from 'aws-cdk-lib/aws-ecs';
+import type * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { Construct } from 'constructs';
-import type { FleetScaling } from '../../shared/scaling/fleets.config';
+import { FARGATE_MAX_STOP_TIMEOUT_SECONDS } from '../../shared/scaling/aws-scaling';
+import { type FleetScaling, stopTimeoutSeconds } from '../../shared/scaling/fleets.config';
 
 /** ECS waits at most this long between SIGTERM and SIGKILL on Fargate. */
-export const ecsMaxStopTimeoutSeconds = 120;
-
-/** Extra seconds after the drain deadline for closing Redis, the database and telemetry. */
-const closeMarginSeconds = 10;
+export const ecsMaxStopTimeoutSeconds = FARGATE_MAX_STOP_TIMEOUT_SECONDS;
 
 /** Queue-age multiples of the SLO at which the step policy adds tasks, and how many. */
 const ageStepMultiples = [1, 2, 4] as const;
@@ -33,15 +32,22 @@ export interface WorkerScaling {
   readonly scaleInCooldownSeconds: number;
   /** One CloudWatch period, so a scale-out is seen in the metric before the next one. */
   readonly scaleOutCooldownSeconds: number;
-  /** SIGTERM → SIGKILL time, long enough for the fleet's drain. */
+  /** SIGTERM → SIGKILL time: the fleet's drain deadline plus the close margin. */
   readonly stopTimeoutSeconds: number;
 }
 
 /**
  * Turns one fleet's shared scaling numbers (shared/scaling/fleets.config.ts) into the AWS
- * policy numbers, so AWS scales on the same targets the local autoscaler enforces.
+ * policy numbers, so AWS scales on the same targets the local autoscaler enforces. A drain that
+ * ECS would cut short is refused rather than capped: the kill would land mid-reply.
  */
 export function workerScalingFor(fleet: FleetScaling): WorkerScaling {
+  const stopTimeout = stopTimeoutSeconds(fleet);
+  if (stopTimeout > ecsMaxStopTimeoutSeconds) {
+    throw new Error(
+      `a fleet's drainDeadlineSeconds (${fleet.drainDeadlineSeconds}) plus the close margin is ${stopTimeout} s, more than ECS's ${ecsMaxStopTimeoutSeconds} s stop timeout: shorten it in shared/scaling/fleets.config.ts`,
+    );
+  }
   return {
     minCapacity: fleet.min,
     maxCapacity: fleet.max,
@@ -52,7 +58,7 @@ export function workerScalingFor(fleet: FleetScaling): WorkerScaling {
     })),
     scaleInCooldownSeconds: fleet.scaleDownWindowSeconds,
     scaleOutCooldownSeconds: 60,
-    stopTimeoutSeconds: Math.min(fleet.drainDeadlineSeconds + closeMarginSeconds, ecsMaxStopTimeoutSeconds),
+    stopTimeoutSeconds: stopTimeout,
   };
 }
 
@@ -86,50 +92,19 @@ export class WorkerScalingPolicies extends Construct {
   constructor(scope: Construct, id: string, props: WorkerScalingProps) {
     super(scope, id);
     const { scaling, service, cluster } = props;
-    this.target = new appscaling.ScalableTarget(this, 'Target', {
-      serviceNamespace: appscaling.ServiceNamespace.ECS,
-      scalableDimension: 'ecs:service:DesiredCount',
-      resourceId: `service/${cluster.clusterName}/${service.serviceName}`,
-      minCapacity: scaling.minCapacity,
-      maxCapacity: scaling.maxCapacity,
-    });
+    this.target = serviceScalableTarget(this, cluster, service, scaling);
 
-    // The L2 target-tracking construct takes a single metric only; metric math needs the L1.
-    const backlogIds = props.backlog.map((_, i) => `backlog${i}`);
-    this.backlogPolicy = new appscaling.CfnScalingPolicy(this, 'BacklogPerTask', {
-      policyName: 'backlog-per-task',
-      policyType: 'TargetTrackingScaling',
-      scalingTargetId: this.target.scalableTargetId,
-      targetTrackingScalingPolicyConfiguration: {
-        targetValue: scaling.backlogPerTaskTarget,
-        scaleInCooldown: scaling.scaleInCooldownSeconds,
-        scaleOutCooldown: scaling.scaleOutCooldownSeconds,
-        customizedMetricSpecification: {
-          metrics: [
-            ...props.backlog.map((metric, i) =>
-              metricQuery(backlogIds[i] ?? `backlog${i}`, metric, 'Average'),
-            ),
-            metricQuery(
-              'tasks',
-              {
-                namespace: 'ECS/ContainerInsights',
-                metricName: 'RunningTaskCount',
-                dimensions: { ClusterName: cluster.clusterName, ServiceName: service.serviceName },
-              },
-              'Average',
-            ),
-            {
-              id: 'backlogPerTask',
-              label: 'backlog per running task',
-              // With no task running yet the whole backlog counts against the first one.
-              expression: `(${backlogIds.join(' + ')}) / IF(tasks > 0, tasks, 1)`,
-              returnData: true,
-            },
-          ],
-        },
-      },
+    this.backlogPolicy = perTaskTracking(this, 'BacklogPerTask', {
+      target: this.target,
+      cluster,
+      service,
+      name: 'backlog',
+      metrics: props.backlog,
+      statistic: 'Average',
+      targetValue: scaling.backlogPerTaskTarget,
+      scaleInCooldownSeconds: scaling.scaleInCooldownSeconds,
+      scaleOutCooldownSeconds: scaling.scaleOutCooldownSeconds,
     });
-    this.backlogPolicy.node.addDependency(this.target);
 
     this.agePolicy = this.target.scaleOnMetric('QueueAge', {
       metric: props.oldestAge,
@@ -141,6 +116,134 @@ export class WorkerScalingPolicies extends Construct {
       scalingSteps: scaling.ageSteps.map((step) => ({ lower: step.lowerSeconds, change: step.addTasks })),
     });
   }
+}
+
+export interface GatewayScalingProps {
+  readonly service: ecs.FargateService;
+  readonly cluster: ecs.ICluster;
+  readonly alb: elbv2.ApplicationLoadBalancer;
+  readonly minCapacity: number;
+  readonly maxCapacity: number;
+  /** Load balancer connections (both sides) per running task to track. */
+  readonly connectionsPerTask: number;
+  /** Average CPU, in percent, to track as a backstop. */
+  readonly cpuPercent: number;
+}
+
+/**
+ * The gateway scales on open connections per task: an SSE stream is one long request, so a fleet
+ * full of streams would never scale on request counts. CPU tracking is the backstop for load that
+ * is not connections (sign-up's password hashing). Either policy can add tasks; tasks go only when
+ * both agree.
+ */
+export class GatewayScalingPolicies extends Construct {
+  readonly target: appscaling.ScalableTarget;
+  readonly connectionsPolicy: appscaling.CfnScalingPolicy;
+  readonly cpuPolicy: appscaling.TargetTrackingScalingPolicy;
+
+  constructor(scope: Construct, id: string, props: GatewayScalingProps) {
+    super(scope, id);
+    const { service, cluster } = props;
+    this.target = serviceScalableTarget(this, cluster, service, props);
+    const cooldowns = { scaleInCooldownSeconds: 300, scaleOutCooldownSeconds: 60 };
+    this.connectionsPolicy = perTaskTracking(this, 'ConnectionsPerTask', {
+      target: this.target,
+      cluster,
+      service,
+      name: 'connections',
+      metrics: [
+        {
+          namespace: 'AWS/ApplicationELB',
+          metricName: 'ActiveConnectionCount',
+          dimensions: { LoadBalancer: props.alb.loadBalancerFullName },
+        },
+      ],
+      // The load balancer's nodes each report their open connections; the sum is the whole count.
+      statistic: 'Sum',
+      targetValue: props.connectionsPerTask,
+      ...cooldowns,
+    });
+    this.cpuPolicy = this.target.scaleToTrackMetric('Cpu', {
+      predefinedMetric: appscaling.PredefinedMetric.ECS_SERVICE_AVERAGE_CPU_UTILIZATION,
+      targetValue: props.cpuPercent,
+      scaleInCooldown: Duration.seconds(cooldowns.scaleInCooldownSeconds),
+      scaleOutCooldown: Duration.seconds(cooldowns.scaleOutCooldownSeconds),
+    });
+  }
+}
+
+/** The desired count of an ECS service, between the given bounds. */
+function serviceScalableTarget(
+  scope: Construct,
+  cluster: ecs.ICluster,
+  service: ecs.FargateService,
+  bounds: { minCapacity: number; maxCapacity: number },
+): appscaling.ScalableTarget {
+  return new appscaling.ScalableTarget(scope, 'Target', {
+    serviceNamespace: appscaling.ServiceNamespace.ECS,
+    scalableDimension: 'ecs:service:DesiredCount',
+    resourceId: `service/${cluster.clusterName}/${service.serviceName}`,
+    minCapacity: bounds.minCapacity,
+    maxCapacity: bounds.maxCapacity,
+  });
+}
+
+/**
+ * Target tracking on (sum of some metrics) / running tasks. The L2 target-tracking construct takes
+ * a single metric only; metric math needs the L1.
+ */
+function perTaskTracking(
+  scope: Construct,
+  id: string,
+  props: {
+    target: appscaling.ScalableTarget;
+    cluster: ecs.ICluster;
+    service: ecs.FargateService;
+    /** Names the metric queries and the policy (`<name>-per-task`). */
+    name: string;
+    metrics: readonly MetricRef[];
+    statistic: string;
+    targetValue: number;
+    scaleInCooldownSeconds: number;
+    scaleOutCooldownSeconds: number;
+  },
+): appscaling.CfnScalingPolicy {
+  const ids = props.metrics.map((_, i) => `${props.name}${i}`);
+  const policy = new appscaling.CfnScalingPolicy(scope, id, {
+    policyName: `${props.name}-per-task`,
+    policyType: 'TargetTrackingScaling',
+    scalingTargetId: props.target.scalableTargetId,
+    targetTrackingScalingPolicyConfiguration: {
+      targetValue: props.targetValue,
+      scaleInCooldown: props.scaleInCooldownSeconds,
+      scaleOutCooldown: props.scaleOutCooldownSeconds,
+      customizedMetricSpecification: {
+        metrics: [
+          ...props.metrics.map((metric, i) =>
+            metricQuery(ids[i] ?? `${props.name}${i}`, metric, props.statistic),
+          ),
+          metricQuery(
+            'tasks',
+            {
+              namespace: 'ECS/ContainerInsights',
+              metricName: 'RunningTaskCount',
+              dimensions: { ClusterName: props.cluster.clusterName, ServiceName: props.service.serviceName },
+            },
+            'Average',
+          ),
+          {
+            id: `${props.name}PerTask`,
+            label: `${props.name} per running task`,
+            // With no task running yet the whole amount counts against the first one.
+            expression: `(${ids.join(' + ')}) / IF(tasks > 0, tasks, 1)`,
+            returnData: true,
+          },
+        ],
+      },
+    },
+  });
+  policy.node.addDependency(props.target);
+  return policy;
 }
 
 function metricQuery(

@@ -9,11 +9,14 @@ export interface AiraSettings {
   readonly image?: string;
   /** NAT gateways: 2 keeps egress up when one AZ fails, 1 saves about $33 a month. */
   readonly natGateways: number;
-  /** ACM certificate (in the stack's region) for an HTTPS listener on the load balancer. */
+  /** ACM certificate (in the stack's region) for an HTTPS-only listener on the load balancer. */
   readonly certificateArn?: string;
-  /** DNS name on that certificate that points at the load balancer; CloudFront then uses HTTPS. */
+  /** DNS name on that certificate (pointing at the load balancer); CloudFront then uses HTTPS to it. */
   readonly apiDomainName?: string;
-  /** CloudFront origin-facing managed prefix list of the region, to close the ALB to everyone else. */
+  /**
+   * The region's CloudFront origin-facing managed prefix list, the only source the load balancer
+   * admits; unset = looked up by name at deploy.
+   */
   readonly cloudFrontPrefixListId?: string;
   /** E-mail subscribed to the alarm topic. */
   readonly alarmEmail?: string;
@@ -29,8 +32,16 @@ export interface AiraSettings {
   readonly cacheNodeType: string;
   readonly gatewayMinTasks: number;
   readonly gatewayMaxTasks: number;
-  /** ALB requests per gateway task per minute that the gateway fleet is sized for. */
-  readonly gatewayRequestsPerTarget: number;
+  /**
+   * Open connections per gateway task the gateway fleet is sized for, as the load balancer counts
+   * them (client side and target side: an SSE stream counts twice). 4000 is about 2000 streams, a
+   * fifth of what one gateway process held in the sse-streams benchmark, for a 0.375 vCPU task.
+   */
+  readonly gatewayConnectionsPerTask: number;
+  /** Average gateway CPU, in percent, above which tasks are added whatever the connection count. */
+  readonly gatewayCpuPercent: number;
+  /** Days the access logs (load balancer, CloudFront, web bucket) and VPC flow logs are kept. */
+  readonly logRetentionDays: number;
   /** ALB idle timeout; SSE streams send a heartbeat every 15 s, so anything above that keeps them. */
   readonly albIdleTimeoutSeconds: number;
 }
@@ -43,8 +54,10 @@ export const defaultSettings: AiraSettings = {
   cacheNodeType: 'cache.t4g.small',
   gatewayMinTasks: 2,
   gatewayMaxTasks: 10,
-  gatewayRequestsPerTarget: 3000,
+  gatewayConnectionsPerTask: 4000,
+  gatewayCpuPercent: 70,
   albIdleTimeoutSeconds: 300,
+  logRetentionDays: 90,
 };
 
 const stringKeys = [
@@ -65,8 +78,10 @@ const numberKeys = {
   natGateways: [1, 3],
   gatewayMinTasks: [1, 100],
   gatewayMaxTasks: [1, 100],
-  gatewayRequestsPerTarget: [1, 1_000_000],
+  gatewayConnectionsPerTask: [10, 1_000_000],
+  gatewayCpuPercent: [10, 95],
   albIdleTimeoutSeconds: [60, 4000],
+  logRetentionDays: [1, 3650],
 } as const;
 
 /** Reads the settings from context (prefix `aira:`), with a clear error naming a bad key. */
@@ -93,9 +108,10 @@ export function readSettings(node: Node): AiraSettings {
   if (result.gatewayMinTasks > result.gatewayMaxTasks) {
     throw new Error('context aira:gatewayMinTasks must not exceed aira:gatewayMaxTasks');
   }
-  if (result.apiDomainName && !result.certificateArn) {
+  // CloudFront checks the load balancer's certificate against the name, so one needs the other.
+  if (Boolean(result.apiDomainName) !== Boolean(result.certificateArn)) {
     throw new Error(
-      'context aira:apiDomainName needs aira:certificateArn (a certificate covering that name)',
+      'context aira:apiDomainName and aira:certificateArn go together (a certificate covering that name)',
     );
   }
   return Object.freeze(result);

@@ -46,6 +46,63 @@ describe('network', () => {
   });
 });
 
+describe('access logs', () => {
+  const logBucket = () => {
+    const entry = Object.entries(stack().resources('AWS::S3::Bucket')).find(([id]) =>
+      id.startsWith('AccessLogsBucket'),
+    );
+    if (!entry) throw new Error('no access-log bucket');
+    return {
+      id: entry[0],
+      ...(entry[1] as { Properties: Record<string, unknown>; DeletionPolicy?: string }),
+    };
+  };
+
+  it('go to one private, encrypted, TLS-only bucket that forgets them after the retention and outlives the stack', () => {
+    const bucket = logBucket();
+    expect(bucket.Properties.BucketEncryption).toEqual({
+      ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+    });
+    expect(bucket.Properties.PublicAccessBlockConfiguration).toMatchObject({ BlockPublicPolicy: true });
+    expect(bucket.Properties.LifecycleConfiguration).toEqual({
+      Rules: [{ ExpirationInDays: 90, Status: 'Enabled' }],
+    });
+    expect(bucket.DeletionPolicy).toBe('Retain');
+    const policy = Object.values(stack().resources('AWS::S3::BucketPolicy')).find(
+      (p) => refOf(p.Properties.Bucket) === bucket.id,
+    );
+    expect(JSON.stringify(policy?.Properties.PolicyDocument)).toContain('"aws:SecureTransport":"false"');
+  });
+
+  it('record every VPC flow, accepted or rejected', () => {
+    const [, flowLog] = onlyOne('AWS::EC2::FlowLog');
+    expect(flowLog.TrafficType).toBe('ALL');
+    expect(flowLog.LogDestinationType).toBe('s3');
+    expect(JSON.stringify(flowLog.LogDestination)).toContain(logBucket().id);
+  });
+
+  it('take the load balancer’s logs in any region: its ELB account where there is one, its log service elsewhere', () => {
+    const policy = Object.values(stack().resources('AWS::S3::BucketPolicy')).find(
+      (p) => refOf(p.Properties.Bucket) === logBucket().id,
+    );
+    const statement = (
+      policy!.Properties.PolicyDocument as {
+        Statement: { Principal?: { AWS?: unknown; Service?: unknown } }[];
+      }
+    ).Statement.find((s) =>
+      JSON.stringify(s.Principal?.Service ?? '').includes('logdelivery.elasticloadbalancing'),
+    );
+    expect(JSON.stringify(statement?.Principal?.AWS)).toMatch(
+      /"Fn::If":\["AccessLogsRegionHasElbLogAccount\w*"/,
+    );
+    expect(JSON.stringify(statement)).toContain('/alb/AWSLogs/');
+    const mapping = Object.values(
+      stack().template.toJSON().Mappings as Record<string, Record<string, unknown>>,
+    ).find((m) => 'us-east-1' in m);
+    expect(mapping?.['us-east-1']).toEqual({ account: '127311923021' });
+  });
+});
+
 describe('Aurora MySQL', () => {
   it('has a writer and a reader in different AZs, neither public', () => {
     const instances = Object.values(stack().resources('AWS::RDS::DBInstance')).map((i) => i.Properties);
@@ -66,15 +123,43 @@ describe('Aurora MySQL', () => {
     expect(subnets.sort()).toEqual(subnetsOfType('Isolated').sort());
   });
 
-  it('hands the services a DATABASE_URL secret resolved at deploy, not a password in the template', () => {
-    stack().template.hasResourceProperties('AWS::SecretsManager::Secret', {
-      SecretString: {
-        'Fn::Join': [
-          '',
-          Match.arrayWith([Match.stringLikeRegexp('^mysql://aira:\\{\\{resolve:secretsmanager:$')]),
-        ],
-      },
-    });
+  it('keeps no copy of the password: the services read the fields of Aurora’s own secret', () => {
+    const [clusterId, cluster] = onlyOne('AWS::RDS::DBCluster');
+    const masterSecret = JSON.stringify(cluster.MasterUserPassword).match(/"Ref":"(\w+)"/)?.[1];
+    expect(masterSecret).toBeDefined();
+    // Every secret the template writes a value into is generated, none copies another's value.
+    for (const secret of Object.values(stack().resources('AWS::SecretsManager::Secret'))) {
+      expect(JSON.stringify(secret.Properties.SecretString ?? '')).not.toContain('resolve:secretsmanager');
+    }
+    // The secret's attachment adds host and port; the tasks take those fields from it.
+    const [attachmentId] =
+      Object.entries(stack().resources('AWS::SecretsManager::SecretTargetAttachment')).find(
+        ([, a]) =>
+          refOf(a.Properties.TargetId) === clusterId && refOf(a.Properties.SecretId) === masterSecret,
+      ) ?? [];
+    const dbSecrets = Object.values(stack().resources('AWS::ECS::TaskDefinition'))
+      .flatMap(
+        (t) => t.Properties.ContainerDefinitions as { Secrets?: { Name: string; ValueFrom: unknown }[] }[],
+      )
+      .flatMap((c) => c.Secrets ?? [])
+      .filter((s) => s.Name.startsWith('DB_'));
+    expect(new Set(dbSecrets.map((s) => s.Name))).toEqual(
+      new Set(['DB_HOST', 'DB_PORT', 'DB_USER', 'DB_PASSWORD']),
+    );
+    for (const secret of dbSecrets) {
+      expect(JSON.stringify(secret.ValueFrom)).toContain(`{"Ref":"${attachmentId}"}`);
+    }
+  });
+
+  it('refuses deletion until protection is turned off', () => {
+    expect(onlyOne('AWS::RDS::DBCluster')[1].DeletionProtection).toBe(true);
+  });
+
+  it('has a rotation function an operator runs, and no timer that would cut running tasks off', () => {
+    const [, schedule] = onlyOne('AWS::SecretsManager::RotationSchedule');
+    expect(schedule.RotationLambdaARN).toBeDefined();
+    expect(schedule.RotationRules).toBeUndefined();
+    expect(schedule.RotateImmediatelyOnUpdate).toBe(false);
   });
 });
 
@@ -84,6 +169,27 @@ describe('ElastiCache Redis', () => {
     expect(group.NumCacheClusters).toBe(2);
     expect(group.MultiAZEnabled).toBe(true);
     expect(group.AutomaticFailoverEnabled).toBe(true);
+  });
+
+  it('needs the AUTH token from Secrets Manager, which only the services get', () => {
+    const [, group] = onlyOne('AWS::ElastiCache::ReplicationGroup');
+    const token = JSON.stringify(group.AuthToken).match(/\{"Ref":"(\w+)"\}/)?.[1];
+    expect(JSON.stringify(group.AuthToken)).toContain('{{resolve:secretsmanager:');
+    expect(
+      stack().resources('AWS::SecretsManager::Secret')[token ?? '']?.Properties.GenerateSecretString,
+    ).toMatchObject({
+      ExcludePunctuation: true,
+      PasswordLength: 64,
+    });
+    const passwords = Object.values(stack().resources('AWS::ECS::TaskDefinition'))
+      .flatMap(
+        (t) => t.Properties.ContainerDefinitions as { Secrets?: { Name: string; ValueFrom: unknown }[] }[],
+      )
+      .flatMap((c) => c.Secrets ?? [])
+      .filter((s) => s.Name === 'REDIS_PASSWORD');
+    // Gateway, chat, writer and the queue-metrics publisher.
+    expect(passwords).toHaveLength(4);
+    for (const p of passwords) expect(refOf(p.ValueFrom)).toBe(token);
   });
 
   it('encrypts at rest and in transit', () => {
@@ -122,8 +228,14 @@ describe('data security groups', () => {
     };
   };
 
-  it('admit traffic only from the services’ security groups, on the service port', () => {
-    const services = serviceSecurityGroups();
+  it('admit traffic only from the services’ security groups (and the rotation function), on the service port', () => {
+    const rotation = Object.keys(
+      stack().template.findResources('AWS::EC2::SecurityGroup', {
+        Properties: { GroupDescription: Match.stringLikeRegexp('RotationSingleUser') },
+      }),
+    );
+    expect(rotation).toHaveLength(1);
+    const services = [...serviceSecurityGroups(), ...rotation];
     for (const [name, group] of Object.entries(dataGroups())) {
       const sg = stack().resources('AWS::EC2::SecurityGroup')[group]?.Properties;
       expect(sg?.SecurityGroupIngress, `${name} has inline ingress`).toBeUndefined();
@@ -135,7 +247,10 @@ describe('data security groups', () => {
         expect(rule.CidrIp).toBeUndefined();
         expect(rule.CidrIpv6).toBeUndefined();
         expect(services).toContain(refOf(rule.SourceSecurityGroupId));
-        expect(rule.FromPort).toBe(name === 'database' ? 3306 : 6379);
+        // The rotation function's rule names the cluster's port by reference.
+        expect(JSON.stringify(rule.FromPort)).toMatch(
+          name === 'database' ? /^3306$|"Endpoint\.Port"/ : /^6379$/,
+        );
       }
     }
   });
@@ -180,14 +295,16 @@ describe('SQS writes queue', () => {
 
 describe('web bucket', () => {
   it('is private and encrypted', () => {
-    const [, bucket] = onlyOne('AWS::S3::Bucket');
-    expect(bucket.PublicAccessBlockConfiguration).toEqual({
+    const [, bucket] =
+      Object.entries(stack().resources('AWS::S3::Bucket')).find(([id]) => id.startsWith('WebSite')) ?? [];
+    if (!bucket) throw new Error('no site bucket');
+    expect(bucket.Properties.PublicAccessBlockConfiguration).toEqual({
       BlockPublicAcls: true,
       BlockPublicPolicy: true,
       IgnorePublicAcls: true,
       RestrictPublicBuckets: true,
     });
-    expect(bucket.BucketEncryption).toEqual({
+    expect(bucket.Properties.BucketEncryption).toEqual({
       ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
     });
   });

@@ -1,6 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { fleets } from '../../shared/scaling/fleets.config';
+import { closeMarginSeconds, fleets } from '../../shared/scaling/fleets.config';
 import { ecsMaxStopTimeoutSeconds, workerScalingFor } from '../lib/scaling';
 import { refOf, useStack } from './synth';
 
@@ -22,12 +22,19 @@ describe('workerScalingFor', () => {
     }
   });
 
-  it('gives workers their drain deadline as stop timeout, within the ECS limit', () => {
-    const long = workerScalingFor({ ...fleets.chat, drainDeadlineSeconds: 600 });
-    expect(long.stopTimeoutSeconds).toBe(ecsMaxStopTimeoutSeconds);
-    const short = workerScalingFor({ ...fleets.writer, drainDeadlineSeconds: 30 });
-    expect(short.stopTimeoutSeconds).toBeGreaterThanOrEqual(30);
-    expect(short.stopTimeoutSeconds).toBeLessThanOrEqual(ecsMaxStopTimeoutSeconds);
+  it('gives workers their drain deadline plus the close margin before SIGKILL', () => {
+    for (const fleet of Object.values(fleets)) {
+      expect(workerScalingFor(fleet).stopTimeoutSeconds).toBe(
+        fleet.drainDeadlineSeconds + closeMarginSeconds,
+      );
+      expect(workerScalingFor(fleet).stopTimeoutSeconds).toBeLessThanOrEqual(ecsMaxStopTimeoutSeconds);
+    }
+  });
+
+  it('refuses a drain ECS would cut short instead of killing mid-reply', () => {
+    expect(() => workerScalingFor({ ...fleets.chat, drainDeadlineSeconds: 120 })).toThrow(
+      /drainDeadlineSeconds \(120\) plus the close margin is 135 s, more than ECS's 120 s/,
+    );
   });
 });
 
@@ -120,9 +127,7 @@ describe.each(workerFleets)('$name worker scaling', ({ entry, fleet }) => {
       .flatMap((t) => t.Properties.ContainerDefinitions as { Command: string[]; StopTimeout?: number }[])
       .find((c) => c.Command.includes(entry));
     expect(container?.StopTimeout).toBe(workerScalingFor(fleet).stopTimeoutSeconds);
-    expect(container?.StopTimeout).toBeGreaterThanOrEqual(
-      Math.min(fleet.drainDeadlineSeconds, ecsMaxStopTimeoutSeconds),
-    );
+    expect(container?.StopTimeout).toBeGreaterThan(fleet.drainDeadlineSeconds);
   });
 });
 
@@ -171,14 +176,39 @@ describe('scaling metrics', () => {
     });
   });
 
-  it('scales the gateway on ALB requests per target, and nothing on CPU', () => {
-    const [targetId, target] = scalableTargetOf(serviceRunning('dist/services/gateway/main.js'));
+  it('scales the gateway on open connections per task, with CPU as a backstop', () => {
+    const gateway = serviceRunning('dist/services/gateway/main.js');
+    const [targetId, target] = scalableTargetOf(gateway);
     expect(target.MinCapacity).toBe(2);
-    const [policy] = policiesOf(targetId);
-    expect(JSON.stringify(policy)).toContain('ALBRequestCountPerTarget');
-    const all = JSON.stringify(stack().resources('AWS::ApplicationAutoScaling::ScalingPolicy'));
-    expect(all).not.toContain('CPUUtilization');
-    expect(all).not.toContain('MemoryUtilization');
+    expect(target.MaxCapacity).toBe(10);
+    const policies = policiesOf(targetId);
+    expect(policies).toHaveLength(2);
+    const connections = policies.find((p) => p.PolicyName === 'connections-per-task')
+      ?.TargetTrackingScalingPolicyConfiguration as {
+      TargetValue: number;
+      CustomizedMetricSpecification: { Metrics: { Id: string; Expression?: string }[] };
+    };
+    expect(connections.TargetValue).toBe(4000);
+    const json = JSON.stringify(connections);
+    expect(json).toContain('"MetricName":"ActiveConnectionCount"');
+    expect(json).toContain('"Namespace":"AWS/ApplicationELB"');
+    const [albId] = Object.keys(stack().resources('AWS::ElasticLoadBalancingV2::LoadBalancer'));
+    expect(json).toContain(`"Fn::GetAtt":["${albId}","LoadBalancerFullName"]`);
+    expect(json).toContain(gateway);
+    expect(connections.CustomizedMetricSpecification.Metrics.find((m) => m.Expression)?.Expression).toBe(
+      '(connections0) / IF(tasks > 0, tasks, 1)',
+    );
+    const cpu = policies.find((p) => JSON.stringify(p).includes('ECSServiceAverageCPUUtilization'));
+    expect(cpu?.TargetTrackingScalingPolicyConfiguration).toMatchObject({ TargetValue: 70 });
+    expect(JSON.stringify(policies)).not.toContain('ALBRequestCountPerTarget');
+  });
+
+  it('never scales the workers on CPU: they wait on the LLM and the database', () => {
+    for (const entry of ['dist/workers/chat/main.js', 'dist/workers/writer/main.js']) {
+      const json = JSON.stringify(policiesOf(scalableTargetOf(serviceRunning(entry))[0]));
+      expect(json).not.toContain('CPUUtilization');
+      expect(json).not.toContain('MemoryUtilization');
+    }
   });
 
   it('leaves the desired count of scaled services to auto scaling', () => {

@@ -42,6 +42,10 @@ function taskOf(entry: string) {
   };
 }
 
+/** A container's plain environment, by name. */
+const env = (entry: string) =>
+  Object.fromEntries((containerOf(entry).Environment ?? []).map((e) => [e.Name, e.Value]));
+
 function containerOf(entry: string): Container {
   const container = taskOf(entry).ContainerDefinitions.find((c) => c.Command.includes(entry));
   if (!container) throw new Error(`no container runs ${entry}`);
@@ -93,8 +97,6 @@ describe('services', () => {
   });
 
   it('give each process its configuration', () => {
-    const env = (entry: string) =>
-      Object.fromEntries((containerOf(entry).Environment ?? []).map((e) => [e.Name, e.Value]));
     expect(env(entries.gateway).PORT).toBe('3000');
     expect(env(entries.chat).METRICS_PORT).toBe('9101');
     expect(env(entries.writer).METRICS_PORT).toBe('9102');
@@ -107,12 +109,31 @@ describe('services', () => {
     expect(containerOf(entries.chat).StopTimeout).toBe(workerScalingFor(fleets.chat).stopTimeoutSeconds);
   });
 
+  it('listen on every interface, so the load balancer and metrics scrapers reach them', () => {
+    expect(env(entries.gateway).HOST).toBe('0.0.0.0');
+    expect(env(entries.chat).METRICS_HOST).toBe('0.0.0.0');
+    expect(env(entries.writer).METRICS_HOST).toBe('0.0.0.0');
+  });
+
+  it('tell the gateway it sits behind HTTPS and two proxies (CloudFront, the load balancer)', () => {
+    expect(env(entries.gateway).COOKIE_SECURE).toBe('true');
+    expect(env(entries.gateway).TRUST_PROXY_HOPS).toBe('2');
+  });
+
+  it('have the publisher read the queues under the prefix the workers use', () => {
+    expect(env(entries.chat).AIRA_PREFIX).toBe('aira');
+    expect(env(entries.gateway).AIRA_PREFIX).toBe(env(entries.chat).AIRA_PREFIX);
+    expect(env(entries.queueMetrics).BULLMQ_PREFIX).toBe(env(entries.chat).AIRA_PREFIX);
+  });
+
   it('inject secrets only where they are used', () => {
     const secrets = (entry: string) => (containerOf(entry).Secrets ?? []).map((s) => s.Name).sort();
-    expect(secrets(entries.gateway)).toEqual(['DATABASE_URL', 'OPS_TOKEN']);
-    expect(secrets(entries.chat)).toEqual(['DATABASE_URL', 'OPENAI_API_KEY']);
-    expect(secrets(entries.writer)).toEqual(['DATABASE_URL']);
-    expect(secrets(entries.queueMetrics)).toEqual([]);
+    const database = ['DB_HOST', 'DB_PASSWORD', 'DB_PORT', 'DB_USER'];
+    expect(secrets(entries.gateway)).toEqual([...database, 'OPS_TOKEN', 'REDIS_PASSWORD']);
+    expect(secrets(entries.chat)).toEqual([...database, 'OPENAI_API_KEY', 'REDIS_PASSWORD']);
+    expect(secrets(entries.writer)).toEqual([...database, 'REDIS_PASSWORD']);
+    expect(secrets(entries.queueMetrics)).toEqual(['REDIS_PASSWORD']);
+    expect(secrets('shared/db/migrate.main.ts')).toEqual(database);
     // The OpenAI key's secret is readable by the chat workers' execution role and no other.
     const openAi = containerOf(entries.chat).Secrets?.find((s) => s.Name === 'OPENAI_API_KEY');
     const openAiSecretId = refOf(openAi?.ValueFrom);

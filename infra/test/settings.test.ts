@@ -4,12 +4,13 @@ import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { defaultSettings, readSettings } from '../lib/settings';
-import { refOf, synth } from './synth';
+import { albIngress, synth } from './synth';
 
 // Apps only read context here; one output directory for all of them, removed afterwards.
 const outdir = mkdtempSync(join(tmpdir(), 'aira-cdk-settings-'));
 afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 const read = (context: Record<string, unknown>) => readSettings(new App({ context, outdir }).node);
+const certificateArn = 'arn:aws:acm:us-east-1:111111111111:certificate/abc';
 
 describe('readSettings', () => {
   it('defaults everything, so synth needs no parameters', () => {
@@ -28,46 +29,46 @@ describe('readSettings', () => {
     expect(() => read({ 'aira:albIdleTimeoutSeconds': 10 })).toThrow(/aira:albIdleTimeoutSeconds/);
     expect(() => read({ 'aira:gatewayMinTasks': 5, 'aira:gatewayMaxTasks': 3 })).toThrow(/gatewayMinTasks/);
     expect(() => read({ 'aira:apiDomainName': 'api.example.com' })).toThrow(/certificateArn/);
+    expect(() => read({ 'aira:certificateArn': certificateArn })).toThrow(/apiDomainName/);
   });
 });
 
-const certificateArn = 'arn:aws:acm:us-east-1:111111111111:certificate/abc';
-
 describe('HTTPS and origin settings', () => {
-  it('adds an HTTPS listener and has CloudFront use HTTPS when a certificate and its name are given', () => {
+  it('has CloudFront use HTTPS (TLS 1.2+) to the certificate’s name, with HTTPS as the only listener', () => {
     const s = synth({ 'aira:certificateArn': certificateArn, 'aira:apiDomainName': 'api.example.com' });
     try {
       const listeners = Object.values(s.resources('AWS::ElasticLoadBalancingV2::Listener')).map(
         (l) => l.Properties,
       );
-      const https = listeners.find((l) => l.Protocol === 'HTTPS');
-      const http = listeners.find((l) => l.Protocol === 'HTTP');
-      expect(https?.Certificates).toEqual([{ CertificateArn: certificateArn }]);
-      expect(JSON.stringify(http?.DefaultActions)).toContain('"Type":"redirect"');
+      expect(listeners).toHaveLength(1);
+      expect(listeners[0]).toMatchObject({
+        Protocol: 'HTTPS',
+        Port: 443,
+        Certificates: [{ CertificateArn: certificateArn }],
+        SslPolicy: 'ELBSecurityPolicy-TLS13-1-2-2021-06',
+      });
+      const [origin] = Object.values(s.resources('AWS::CloudFront::VpcOrigin'));
+      expect(origin?.Properties.VpcOriginEndpointConfig).toMatchObject({
+        OriginProtocolPolicy: 'https-only',
+        HTTPSPort: 443,
+        OriginSSLProtocols: ['TLSv1.2'],
+      });
       const [dist] = Object.values(s.resources('AWS::CloudFront::Distribution'));
-      const json = JSON.stringify(dist?.Properties);
-      expect(json).toContain('"DomainName":"api.example.com"');
-      expect(json).toContain('"OriginProtocolPolicy":"https-only"');
+      expect(JSON.stringify(dist?.Properties)).toContain('"DomainName":"api.example.com"');
+      // One port open to CloudFront, the HTTPS one.
+      expect(albIngress(s).map((r) => [r.FromPort, r.ToPort])).toEqual([[443, 443]]);
     } finally {
       s.dispose();
     }
   });
 
-  it('opens the load balancer to CloudFront’s prefix list only, when given', () => {
+  it('uses the prefix list id given instead of looking it up', () => {
     const s = synth({ 'aira:cloudFrontPrefixListId': 'pl-3b927c52' });
     try {
-      const [albGroupId, albGroup] =
-        Object.entries(s.resources('AWS::EC2::SecurityGroup')).find(
-          ([, g]) => g.Properties.GroupDescription === 'Aira load balancer',
-        ) ?? [];
-      // Inline rules and separate ingress resources both count.
-      const rules = [
-        ...((albGroup?.Properties.SecurityGroupIngress as Record<string, unknown>[] | undefined) ?? []),
-        ...Object.values(s.resources('AWS::EC2::SecurityGroupIngress'))
-          .map((r) => r.Properties)
-          .filter((r) => refOf(r.GroupId) === albGroupId),
-      ];
-      expect(rules).toEqual([expect.objectContaining({ SourcePrefixListId: 'pl-3b927c52', FromPort: 80 })]);
+      expect(albIngress(s)).toEqual([
+        expect.objectContaining({ SourcePrefixListId: 'pl-3b927c52', FromPort: 80, ToPort: 80 }),
+      ]);
+      expect(Object.keys(s.resources('Custom::AWS'))).toHaveLength(0);
     } finally {
       s.dispose();
     }

@@ -12,8 +12,9 @@ const infraDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const repoRoot = join(infraDir, '..');
 
 // The same feature flags `cdk synth` runs with, so the tests see the deployed template.
-const cdkContext = (JSON.parse(readFileSync(join(infraDir, 'cdk.json'), 'utf8')) as { context: object })
-  .context;
+export const cdkContext = (
+  JSON.parse(readFileSync(join(infraDir, 'cdk.json'), 'utf8')) as { context: object }
+).context;
 
 /** A prebuilt image keeps most tests from staging the repository as a Docker build context. */
 export const testImage = 'registry.example.com/aira:test';
@@ -68,4 +69,18 @@ export function refOf(value: unknown): string | undefined {
   const getAtt = (value as { 'Fn::GetAtt'?: unknown })['Fn::GetAtt'];
   if (Array.isArray(getAtt) && typeof getAtt[0] === 'string') return getAtt[0];
   return undefined;
+}
+
+/** Every ingress rule of the load balancer's security group, inline or separate. */
+export function albIngress(s: Synthesized): Record<string, unknown>[] {
+  const [groupId, group] =
+    Object.entries(s.resources('AWS::EC2::SecurityGroup')).find(([, g]) =>
+      String(g.Properties.GroupDescription).startsWith('Aira load balancer'),
+    ) ?? [];
+  return [
+    ...((group?.Properties.SecurityGroupIngress as Record<string, unknown>[] | undefined) ?? []),
+    ...Object.values(s.resources('AWS::EC2::SecurityGroupIngress'))
+      .map((r) => r.Properties)
+      .filter((r) => refOf(r.GroupId) === groupId),
+  ];
 }

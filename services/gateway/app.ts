@@ -64,6 +64,10 @@ export async function buildGateway(deps: GatewayDeps) {
   const app = Fastify({
     loggerInstance: deps.log as FastifyBaseLogger,
     bodyLimit: config.BODY_LIMIT_BYTES,
+    // request.ip is the client's address, not the nearest proxy's: security.ts keys limits on it.
+    // Trust goes by hop count, since the proxies' addresses are not known in advance; that is safe
+    // only where nothing but those proxies can connect (in AWS the tasks admit only the load balancer).
+    trustProxy: config.TRUST_PROXY_HOPS > 0 ? (_address, hop) => hop < config.TRUST_PROXY_HOPS : false,
     logController: new LogController({ disableRequestLogging: true }),
     // No coercion: a number where a string belongs is an error, not a string.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },

@@ -7,7 +7,13 @@ export const GatewayEnv = Type.Object({
   ...commonEnv,
   // HTTP listener of the gateway (API, SSE, /docs, /metrics, the web app).
   PORT: Port(3000, 'gateway HTTP port'),
-  HOST: Type.String({ default: '127.0.0.1' }),
+  // Interface to listen on: loopback on a laptop; the image and the ECS task set 0.0.0.0, since the
+  // load balancer (or Docker's port mapping) reaches the container from outside.
+  HOST: Type.String({ default: '127.0.0.1', minLength: 1 }),
+  // Proxies in front of the gateway that append to X-Forwarded-For (CloudFront and the load
+  // balancer in AWS: 2). The client's address is the one that many hops back, so rate limits key on
+  // it; 0 trusts no header and uses the connection's own address.
+  TRUST_PROXY_HOPS: Type.Integer({ minimum: 0, maximum: 10, default: 0 }),
   // Operator token for /api/ops/* and /admin/queues; unset disables them.
   OPS_TOKEN: Type.Optional(Type.String({ minLength: 16, description: 'at least 16 characters' })),
   // The local autoscaler's status page, shown in /api/ops/status when it answers.
@@ -32,7 +38,7 @@ export const GatewayEnv = Type.Object({
   RATE_LIMIT_AUTH_PER_MIN: Type.Integer({ minimum: 1, default: 120 }),
   // Comma-separated origins allowed by CORS; empty means same-origin only.
   CORS_ORIGINS: Type.String({ default: '' }),
-  // Set the session cookie's Secure flag (on behind HTTPS).
+  // Set the session cookie's Secure flag (on behind HTTPS: the ECS task sets it).
   COOKIE_SECURE: Type.Boolean({ default: false }),
 });
 

@@ -1,10 +1,13 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
+import { redisUrlWithPassword } from '../../shared/config/connection.urls';
 import { queueMetricsNamespace } from './queue-metrics.names';
 
 const EnvSchema = Type.Object({
   /** Redis holding the BullMQ queues. */
   REDIS_URL: Type.String({ minLength: 1, default: 'redis://127.0.0.1:6379' }),
+  /** Put into REDIS_URL as its password (the ElastiCache AUTH token in AWS). */
+  REDIS_PASSWORD: Type.Optional(Type.String({ minLength: 1 })),
   /** Key prefix BullMQ uses (BullMQ's own default unless the workers set another). */
   BULLMQ_PREFIX: Type.String({ minLength: 1, default: 'bull' }),
   /** Comma-separated BullMQ queues to report. */
@@ -52,7 +55,7 @@ export function loadQueueMetricsConfig(source: NodeJS.ProcessEnv = process.env):
   }
   const valid = env as Env;
   return Object.freeze({
-    redisUrl: valid.REDIS_URL,
+    redisUrl: redisUrlWithPassword(valid.REDIS_URL, valid.REDIS_PASSWORD),
     prefix: valid.BULLMQ_PREFIX,
     queues: Object.freeze(valid.QUEUE_METRICS_QUEUES.split(',')),
     intervalMs: valid.QUEUE_METRICS_INTERVAL_SECONDS * 1000,

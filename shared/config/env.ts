@@ -1,15 +1,15 @@
 import { type Static, type TObject, type TSchema, Type } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
+import { ConfigError } from './config.error';
+import { assembleConnectionUrls } from './connection.urls';
 
-/** Raised when an environment variable is missing or malformed; the message names the variable. */
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
+export { ConfigError };
 
 /**
  * Parses the environment against a TypeBox object schema whose keys are variable names. Values are
- * converted (strings to numbers and booleans), defaults applied, and the result frozen. The first
- * bad variable stops the process with a message that names it.
+ * converted (strings to numbers and booleans), defaults applied, connection URLs given in parts
+ * assembled (connection.urls.ts), and the result frozen. The first bad variable stops the process
+ * with a message that names it.
  */
 export function parseEnv<T extends TObject>(
   schema: T,
@@ -28,7 +28,7 @@ export function parseEnv<T extends TObject>(
     const shown = env[variable] === undefined ? 'is not set' : `is ${JSON.stringify(env[variable])}`;
     throw new ConfigError(`${variable} ${shown}: ${first.message}${describe(schema.properties[variable])}`);
   }
-  return Object.freeze(converted as Static<T>);
+  return Object.freeze(assembleConnectionUrls(converted as Static<T>));
 }
 
 function describe(schema: TSchema | undefined): string {

@@ -1,11 +1,11 @@
 import { Type } from '@sinclair/typebox';
-import { commonEnv } from '../config/common.config';
+import { commonEnv, databaseEnv } from '../config/common.config';
 import { parseEnv, runMain } from '../config/env';
 import { createDb, dialectOf, migrateToLatest } from './database';
 
 runMain(async () => {
   const { DATABASE_URL, AIRA_DATA_DIR } = parseEnv(
-    Type.Object({ DATABASE_URL: commonEnv.DATABASE_URL, AIRA_DATA_DIR: commonEnv.AIRA_DATA_DIR }),
+    Type.Object({ ...databaseEnv, AIRA_DATA_DIR: commonEnv.AIRA_DATA_DIR }),
   );
   const db = createDb({ url: DATABASE_URL, dataDir: AIRA_DATA_DIR });
   const applied = await migrateToLatest(db);

@@ -20,9 +20,25 @@ export interface FleetScaling {
   readonly maxStepDown: number;
   /** A scale-down happens only if every decision in this rolling window wanted fewer workers. */
   readonly scaleDownWindowSeconds: number;
-  /** How long a retiring worker may take to finish its jobs; longer than the longest LLM call. */
+  /**
+   * How long a retiring worker may take to finish its jobs; longer than the longest LLM call, and
+   * short enough that stopTimeoutSeconds (deadline + close margin) fits ECS's 120 s.
+   */
   readonly drainDeadlineSeconds: number;
 }
+
+/**
+ * Seconds a stopping worker still has after its drain deadline: jobs still running are handed back
+ * to the queue, then Redis, the database and telemetry close (an OTLP flush alone may take 10 s).
+ */
+export const closeMarginSeconds = 15;
+
+/**
+ * SIGTERM to SIGKILL for a fleet's processes: the ECS container stopTimeout and Compose's
+ * stop_grace_period. A reply still running at the drain deadline is handed back before the kill.
+ */
+export const stopTimeoutSeconds = (fleet: FleetScaling): number =>
+  fleet.drainDeadlineSeconds + closeMarginSeconds;
 
 export type FleetName = 'chat' | 'writer';
 
@@ -38,7 +54,7 @@ export const fleets = {
     maxStepUp: 4,
     maxStepDown: 1,
     scaleDownWindowSeconds: 60,
-    drainDeadlineSeconds: 120,
+    drainDeadlineSeconds: 105,
   },
   writer: {
     min: 1,

@@ -2,8 +2,12 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
 
-/** A small listener for a worker: `/metrics` for Prometheus and `/healthz` for its supervisor. */
-export async function startMetricsServer(registry: Registry, port: number, host = '127.0.0.1') {
+/**
+ * A small listener for a worker: `/metrics` for Prometheus and `/healthz` for its supervisor. The
+ * interface comes from the worker's config (METRICS_HOST): in a container it must be every
+ * interface, or nothing outside the container can scrape it.
+ */
+export async function startMetricsServer(registry: Registry, port: number, host: string) {
   const server = createServer(async (req, res) => {
     if (req.url === '/metrics') {
       const body = await registry.metrics();

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +15,7 @@ export async function freePort(): Promise<number> {
 }
 
 export interface RedisServer {
+  /** Without the password. */
   url: string;
   /** Kills the server (SIGKILL by default: a crash, not a shutdown). */
   kill(signal?: NodeJS.Signals): Promise<void>;
@@ -24,15 +25,40 @@ export interface RedisServer {
   destroy(): Promise<void>;
 }
 
+export interface RedisServerOptions {
+  /** Serve TLS only (a `rediss://` URL), with this certificate for 127.0.0.1. */
+  tls?: { certFile: string; keyFile: string };
+  /** Require this password (AUTH), as ElastiCache requires its AUTH token. */
+  password?: string;
+}
+
 /**
  * A redis-server of the test's own, so a test can crash and restart it without touching the
  * shared one. Durable as a production cache would be configured for queues: no snapshots, an
  * append-only file fsynced on every write, no eviction.
  */
-export async function startRedisServer(): Promise<RedisServer> {
+export async function startRedisServer(opts: RedisServerOptions = {}): Promise<RedisServer> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'aira-chaos-redis-'));
-  const url = `redis://127.0.0.1:${port}`;
+  const url = `${opts.tls ? 'rediss' : 'redis'}://127.0.0.1:${port}`;
+  const listen = opts.tls
+    ? [
+        '--port',
+        '0',
+        '--tls-port',
+        String(port),
+        '--tls-cert-file',
+        opts.tls.certFile,
+        '--tls-key-file',
+        opts.tls.keyFile,
+        '--tls-auth-clients',
+        'no',
+      ]
+    : ['--port', String(port)];
+  const probeOptions = {
+    ...(opts.password ? { password: opts.password } : {}),
+    ...(opts.tls ? { tls: { ca: readFileSync(opts.tls.certFile) } } : {}),
+  };
   let child: ChildProcess | undefined;
   let exited: Promise<void> = Promise.resolve();
 
@@ -40,8 +66,8 @@ export async function startRedisServer(): Promise<RedisServer> {
     child = spawn(
       'redis-server',
       [
-        '--port',
-        String(port),
+        ...listen,
+        ...(opts.password ? ['--requirepass', opts.password] : []),
         '--bind',
         '127.0.0.1',
         '--save',
@@ -61,7 +87,12 @@ export async function startRedisServer(): Promise<RedisServer> {
     exited = new Promise((resolve) => proc.once('exit', () => resolve()));
     const deadline = Date.now() + 10_000;
     for (;;) {
-      const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+      const probe = new Redis(url, {
+        ...probeOptions,
+        lazyConnect: true,
+        maxRetriesPerRequest: 0,
+        retryStrategy: () => null,
+      });
       // A refused connection is expected until the server listens; connect() reports it.
       probe.on('error', () => {});
       try {

@@ -30,7 +30,14 @@ export function spawnEntry(
   timeoutMs = 30_000,
   args: string[] = [],
 ): Promise<ChildHandle> {
-  return spawnCommand(sourceCommand(entry), entry, env, ready, timeoutMs, args);
+  const launch = sourceCommand(entry);
+  return spawnReady(
+    entry,
+    { ...launch, args: [...launch.args, ...args] },
+    { ...process.env, ...env },
+    ready,
+    timeoutMs,
+  );
 }
 
 /** Runs one of Aira's processes compiled, exactly as `npm start` and production start it (`npm run build` first). */
@@ -40,22 +47,21 @@ export function spawnCompiled(
   ready: RegExp,
   timeoutMs = 30_000,
 ): Promise<ChildHandle> {
-  return spawnCommand(entryCommand(name, 'compiled'), name, env, ready, timeoutMs);
+  return spawnReady(name, entryCommand(name, 'compiled'), { ...process.env, ...env }, ready, timeoutMs);
 }
 
-async function spawnCommand(
+/**
+ * Runs a command in the repository with exactly `env` (nothing inherited, as in a container) and
+ * resolves once a line of its output matches `ready`.
+ */
+export async function spawnReady(
+  name: string,
   launch: { command: string; args: string[] },
-  entry: string,
-  env: Record<string, string>,
+  env: NodeJS.ProcessEnv,
   ready: RegExp,
-  timeoutMs: number,
-  args: string[] = [],
+  timeoutMs = 30_000,
 ): Promise<ChildHandle> {
-  const child = spawn(launch.command, [...launch.args, ...args], {
-    cwd: repoRoot,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(launch.command, launch.args, { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const exited = new Promise<number | NodeJS.Signals | null>((done) => {
     child.on('exit', (code, signal) => done(signal ?? code));
@@ -64,7 +70,7 @@ async function spawnCommand(
     const timer = setTimeout(() => {
       // Not left running behind a failed test.
       child.kill('SIGKILL');
-      fail(new Error(`${entry} not ready in ${timeoutMs} ms:\n${output}`));
+      fail(new Error(`${name} not ready in ${timeoutMs} ms:\n${output}`));
     }, timeoutMs);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
@@ -77,7 +83,7 @@ async function spawnCommand(
     child.stderr?.on('data', onData);
     child.on('exit', (code) => {
       clearTimeout(timer);
-      fail(new Error(`${entry} exited with ${code} before it was ready:\n${output}`));
+      fail(new Error(`${name} exited with ${code} before it was ready:\n${output}`));
     });
   });
   return {

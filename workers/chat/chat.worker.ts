@@ -93,7 +93,7 @@ export async function startChatWorker(config: ChatWorkerConfig, opts: { drainMs?
   });
   worker.on('error', (error) => log.error({ err: error }, 'worker error'));
   worker.on('failed', (job, error) => log.warn({ replyId: job?.id, err: error.message }, 'job failed'));
-  const server = await startMetricsServer(registry, config.METRICS_PORT);
+  const server = await startMetricsServer(registry, config.METRICS_PORT, config.METRICS_HOST);
   void worker.run();
   await worker.waitUntilReady();
   log.info({ metrics: server.url, concurrency: config.CHAT_CONCURRENCY }, 'chat worker ready');

@@ -61,7 +61,7 @@ export async function startWriterWorker(config: WriterWorkerConfig) {
   });
   consumer.on('error', (error) => log.error({ err: error }, 'sqs error'));
   consumer.on('processing_error', (error) => log.error({ err: error }, 'batch failed'));
-  const server = await startMetricsServer(registry, config.METRICS_PORT);
+  const server = await startMetricsServer(registry, config.METRICS_PORT, config.METRICS_HOST);
   consumer.start();
   log.info({ metrics: server.url, queue: queues.name }, 'writer worker ready');
 
