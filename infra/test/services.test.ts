@@ -133,7 +133,7 @@ describe('services', () => {
     expect(secrets(entries.chat)).toEqual([...database, 'OPENAI_API_KEY', 'REDIS_PASSWORD']);
     expect(secrets(entries.writer)).toEqual([...database, 'REDIS_PASSWORD']);
     expect(secrets(entries.queueMetrics)).toEqual(['REDIS_PASSWORD']);
-    expect(secrets('shared/db/migrate.main.ts')).toEqual(database);
+    expect(secrets('dist/shared/db/migrate.main.js')).toEqual(database);
     // The OpenAI key's secret is readable by the chat workers' execution role and no other.
     const openAi = containerOf(entries.chat).Secrets?.find((s) => s.Name === 'OPENAI_API_KEY');
     const openAiSecretId = refOf(openAi?.ValueFrom);

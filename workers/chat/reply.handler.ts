@@ -23,6 +23,7 @@ import type { Logger } from '../../shared/telemetry/logger';
 import { observeTraced } from '../../shared/telemetry/trace.context';
 import { CancelledError, type CancelRegistry } from './cancel.registry';
 import type { ChatMetrics } from './chat.metrics';
+import { readCompletion } from './completion.reader';
 import { type LlmSpan, startLlmSpan } from './llm.span';
 import { buildPrompt } from './prompt.builder';
 import { createContinuation } from './stream.continuation';
@@ -145,8 +146,8 @@ export function createReplyHandler(deps: ReplyHandlerDeps) {
       intervalMs: deps.batchMs,
       flush: (text) => append({ type: 'token', data: { text } }).then(() => undefined),
     });
-    let finishReason: string | null = null;
-    let usage: Usage | null = null;
+    let finishReason = null as string | null;
+    let usage = null as Usage | null;
     let firstTokenAt = 0;
     let lastTokenAt = 0;
     let llmStartedAt = 0;
@@ -158,38 +159,23 @@ export function createReplyHandler(deps: ReplyHandlerDeps) {
       });
       llmStartedAt = Date.now();
       llm = startLlmSpan(deps.model);
-      const stream = await llm.run(() =>
-        deps.openai.chat.completions.create(
-          {
-            model: deps.model,
-            messages: prompt.messages,
-            stream: true,
-            stream_options: { include_usage: true },
-            max_tokens: deps.maxTokens,
-          },
-          { signal: controller.signal, timeout: deps.llmTimeoutMs, maxRetries: 0 },
-        ),
+      const span = llm;
+      const response = await span.run(() =>
+        deps.openai.chat.completions
+          .create(
+            {
+              model: deps.model,
+              messages: prompt.messages,
+              stream: true,
+              stream_options: { include_usage: true },
+              max_tokens: deps.maxTokens,
+            },
+            { signal: controller.signal, timeout: deps.llmTimeoutMs, maxRetries: 0 },
+          )
+          .asResponse(),
       );
-      for await (const chunk of stream) {
+      await readCompletion(response, (chunk) => {
         const choice = chunk.choices[0];
-        const text = choice?.delta?.content;
-        if (text) {
-          const now = Date.now();
-          if (!firstTokenAt) {
-            firstTokenAt = now;
-            observeTraced(metrics.ttft, (now - data.enqueuedAt) / 1000);
-            llm.firstToken(now - llmStartedAt);
-          } else {
-            metrics.interToken.observe((now - lastTokenAt) / 1000);
-          }
-          lastTokenAt = now;
-          const step = continuation.next(text);
-          if (step.reset) {
-            await batcher.drain();
-            await append({ type: 'reset', data: { attempt } });
-          }
-          if (step.write) batcher.push(step.write);
-        }
         if (choice?.finish_reason) finishReason = choice.finish_reason;
         if (chunk.usage) {
           usage = {
@@ -197,8 +183,30 @@ export function createReplyHandler(deps: ReplyHandlerDeps) {
             completionTokens: chunk.usage.completion_tokens,
           };
         }
-      }
-      // The openai client ends an aborted stream quietly instead of throwing.
+        const text = choice?.delta?.content;
+        if (!text) return;
+        const now = Date.now();
+        if (!firstTokenAt) {
+          firstTokenAt = now;
+          observeTraced(metrics.ttft, (now - data.enqueuedAt) / 1000);
+          span.firstToken(now - llmStartedAt);
+        } else {
+          metrics.interToken.observe((now - lastTokenAt) / 1000);
+        }
+        lastTokenAt = now;
+        const step = continuation.next(text);
+        if (!step.reset) {
+          if (step.write) batcher.push(step.write);
+          return;
+        }
+        // The text diverged from what an earlier attempt streamed: the client discards it first.
+        return (async () => {
+          await batcher.drain();
+          await append({ type: 'reset', data: { attempt } });
+          if (step.write) batcher.push(step.write);
+        })();
+      });
+      // A cancel or hand-back may land just as the stream ends.
       if (controller.signal.aborted) throw controller.signal.reason;
       llm.end('ok', { usage, finishReason });
       await batcher.drain();
