@@ -27,8 +27,7 @@ export async function startGateway(config: GatewayConfig) {
   const log = createLogger('gateway', config.LOG_LEVEL);
   const registry = createRegistry('gateway');
   const keys = redisKeys(config.AIRA_PREFIX);
-  // Commands of concurrent requests made in the same turn of the event loop are written together.
-  const redis = createRedis(config.REDIS_URL, { name: 'gateway:cmd', enableAutoPipelining: true, log });
+  const redis = createRedis(config.REDIS_URL, { name: 'gateway:cmd', log });
   // A subscriber connection cannot answer the ready check's INFO once subscribed.
   const subscriber = createRedis(config.REDIS_URL, {
     name: 'gateway:streams',

@@ -12,7 +12,7 @@ import { repoRoot } from '../process/entries';
 export const scriptFiles = [
   'appendEvent-2',
   'endReply-5',
-  'pushTurnOnce-2',
+  'acceptMessage-4',
   'bullmqBacklog-7',
   'bullmqJobLocks-1',
 ] as const;
@@ -76,14 +76,21 @@ declare module 'ioredis' {
     ): Result<string | null, Context>;
     /** lua/endReply-5.lua: 1 when this call ended the reply. */
     endReply(...keysAndArgs: [string, string, string, string, string, ...Arg[]]): Result<number, Context>;
-    /** lua/pushTurnOnce-2.lua: 1 when pushed. */
-    pushTurnOnce(
+    /** lua/acceptMessage-4.lua. */
+    acceptMessage(
+      reply: string,
+      pending: string,
       turns: string,
       complete: string,
-      turn: string,
-      turnId: string,
-      maxTurns: Arg,
+      userId: string,
+      conversationId: string,
+      userMessageId: string,
+      acceptedAt: Arg,
       ttl: Arg,
+      replyId: string,
+      pendingTurn: string,
+      userTurn: string,
+      maxTurns: Arg,
     ): Result<number, Context>;
     /** lua/bullmqBacklog-7.lua. */
     bullmqBacklog(

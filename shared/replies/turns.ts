@@ -1,6 +1,4 @@
-import type { ChainableCommander } from 'ioredis';
 import type { ReplyStatus, Usage } from '../jobs/writes.messages';
-import type { RedisKeys } from '../redis/keys';
 
 /** One turn of a conversation as kept in Redis for prompt context. */
 export interface Turn {
@@ -15,28 +13,6 @@ export interface TurnsPolicy {
   max: number;
   /** Seconds the recent turns outlive the last message. */
   ttlSeconds: number;
-}
-
-/**
- * Appends a turn to a conversation's recent turns (bounded, with a TTL), once even if ioredis sends
- * the command twice (lua/pushTurnOnce-2.lua). `complete` marks the list as holding the whole
- * conversation, which is true only when the conversation starts in Redis.
- */
-export function pushTurn(
-  tx: ChainableCommander,
-  keys: RedisKeys,
-  conversationId: string,
-  turn: Turn,
-  policy: TurnsPolicy,
-): ChainableCommander {
-  return tx.pushTurnOnce(
-    keys.turns(conversationId),
-    keys.turnsComplete(conversationId),
-    JSON.stringify(turn),
-    turn.id,
-    policy.max,
-    policy.ttlSeconds,
-  );
 }
 
 /**

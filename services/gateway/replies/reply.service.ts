@@ -6,8 +6,9 @@ import { findReplyMessage } from '../../../shared/db/messages.repository';
 import { assertChatJob, catalog } from '../../../shared/jobs/catalog';
 import type { ChatJob, Lang } from '../../../shared/jobs/chat.job';
 import type { RedisKeys } from '../../../shared/redis/keys';
+import { registerScripts } from '../../../shared/redis/scripts';
 import { finalizeReply } from '../../../shared/replies/reply.finalizer';
-import { type PendingTurn, pushTurn, type TurnsPolicy } from '../../../shared/replies/turns';
+import type { PendingTurn, Turn, TurnsPolicy } from '../../../shared/replies/turns';
 import type { WritesProducer } from '../../../shared/sqs/writes.producer';
 import type { ConversationRecord } from '../conversations/conversation.store';
 
@@ -33,7 +34,8 @@ export function createReplyService(deps: {
   turns: TurnsPolicy;
   streamTtlSeconds: number;
 }) {
-  const { redis, keys } = deps;
+  const { keys } = deps;
+  const redis = registerScripts(deps.redis);
   const finalizerDeps = {
     redis,
     keys,
@@ -64,29 +66,25 @@ export function createReplyService(deps: {
         user: { id: userMessageId, content: input.content, at: enqueuedAt },
         assistant: { status: 'streaming', content: '', finishReason: null, usage: null, at: enqueuedAt },
       };
-      const tx = redis
-        .multi()
-        .hset(keys.reply(replyId), {
-          userId: input.userId,
-          conversationId: input.conversation.id,
-          userMessageId,
-          status: 'queued',
-          createdAt: enqueuedAt,
-        })
-        .expire(keys.reply(replyId), deps.turns.ttlSeconds)
-        .hset(keys.pendingTurns(input.conversation.id), replyId, JSON.stringify(pending))
-        .expire(keys.pendingTurns(input.conversation.id), deps.turns.ttlSeconds);
-      pushTurn(
-        tx,
-        keys,
-        input.conversation.id,
-        { id: userMessageId, role: 'user', content: input.content, at: enqueuedAt },
-        deps.turns,
-      );
-      // The transaction and the job go out together, one round trip; the job follows the
-      // transaction on the same connection, so a worker never finds the job before the reply.
+      const turn: Turn = { id: userMessageId, role: 'user', content: input.content, at: enqueuedAt };
+      // The message's records and its job go out together, one round trip: on one connection, in
+      // order, so a worker never finds the job before the reply (lua/acceptMessage-4.lua).
       const [written, added] = await Promise.allSettled([
-        tx.exec(),
+        redis.acceptMessage(
+          keys.reply(replyId),
+          keys.pendingTurns(input.conversation.id),
+          keys.turns(input.conversation.id),
+          keys.turnsComplete(input.conversation.id),
+          input.userId,
+          input.conversation.id,
+          userMessageId,
+          enqueuedAt,
+          deps.turns.ttlSeconds,
+          replyId,
+          JSON.stringify(pending),
+          JSON.stringify(turn),
+          deps.turns.max,
+        ),
         deps.queue.add('reply', job, { ...catalog.chat.options, jobId: replyId }),
       ]);
       if (written.status === 'rejected') throw written.reason;
