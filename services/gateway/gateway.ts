@@ -20,14 +20,18 @@ import { createQueuesReader, sharedReadings } from './ops/queues.reader';
 import { createStreamHub } from './replies/stream.hub';
 
 /**
- * Starts a gateway on its configured port. Its Redis footprint is fixed: one command connection
- * (also used by the BullMQ producer) and one subscriber for every SSE stream it relays.
+ * Starts a gateway on its configured port. Its Redis footprint is fixed: one command connection,
+ * one for the BullMQ producer, and one subscriber for every SSE stream it relays.
  */
 export async function startGateway(config: GatewayConfig) {
   const log = createLogger('gateway', config.LOG_LEVEL);
   const registry = createRegistry('gateway');
   const keys = redisKeys(config.AIRA_PREFIX);
-  const redis = createRedis(config.REDIS_URL, { name: 'gateway:cmd', log });
+  // Commands of concurrent requests made in the same turn of the event loop are written together.
+  const redis = createRedis(config.REDIS_URL, { name: 'gateway:cmd', enableAutoPipelining: true, log });
+  // BullMQ's producer on a connection of its own: it defines forty scripts on its connection, and
+  // every batch an auto-pipelining connection writes copies them.
+  const queueConnection = createRedis(config.REDIS_URL, { name: 'gateway:queue', log });
   // A subscriber connection cannot answer the ready check's INFO once subscribed.
   const subscriber = createRedis(config.REDIS_URL, {
     name: 'gateway:streams',
@@ -41,7 +45,7 @@ export async function startGateway(config: GatewayConfig) {
   const queues = await resolveWritesQueues(sqs, config);
   const writes = createWritesProducer({ sqs, queueUrl: queues.url });
   const chatQueue = new Queue<ChatJob>(catalog.chat.name, {
-    connection: redis,
+    connection: queueConnection,
     prefix: config.AIRA_PREFIX,
     telemetry: bullmqTelemetry(config),
   });
@@ -93,7 +97,7 @@ export async function startGateway(config: GatewayConfig) {
   shutdown.add(
     'redis',
     once(async () => {
-      await Promise.allSettled([redis.quit(), subscriber.quit()]);
+      await Promise.allSettled([redis.quit(), subscriber.quit(), queueConnection.quit()]);
     }),
   );
   shutdown.add(

@@ -67,27 +67,26 @@ export function createReplyService(deps: {
         assistant: { status: 'streaming', content: '', finishReason: null, usage: null, at: enqueuedAt },
       };
       const turn: Turn = { id: userMessageId, role: 'user', content: input.content, at: enqueuedAt };
-      // The message's records and its job go out together, one round trip: on one connection, in
-      // order, so a worker never finds the job before the reply (lua/acceptMessage-4.lua).
-      const [written, added] = await Promise.allSettled([
-        redis.acceptMessage(
-          keys.reply(replyId),
-          keys.pendingTurns(input.conversation.id),
-          keys.turns(input.conversation.id),
-          keys.turnsComplete(input.conversation.id),
-          input.userId,
-          input.conversation.id,
-          userMessageId,
-          enqueuedAt,
-          deps.turns.ttlSeconds,
-          replyId,
-          JSON.stringify(pending),
-          JSON.stringify(turn),
-          deps.turns.max,
-        ),
+      // The message's records first (lua/acceptMessage-4.lua), then its job: a worker never finds
+      // the job before the reply.
+      await redis.acceptMessage(
+        keys.reply(replyId),
+        keys.pendingTurns(input.conversation.id),
+        keys.turns(input.conversation.id),
+        keys.turnsComplete(input.conversation.id),
+        input.userId,
+        input.conversation.id,
+        userMessageId,
+        enqueuedAt,
+        deps.turns.ttlSeconds,
+        replyId,
+        JSON.stringify(pending),
+        JSON.stringify(turn),
+        deps.turns.max,
+      );
+      const [added] = await Promise.allSettled([
         deps.queue.add('reply', job, { ...catalog.chat.options, jobId: replyId }),
       ]);
-      if (written.status === 'rejected') throw written.reason;
       if (added.status === 'rejected') {
         // No job will end this reply: end it here, so the history does not wait on it forever.
         await finalizeReply(finalizerDeps, job, {
