@@ -29,7 +29,19 @@ export async function setPersonas(
   db: Db,
   rows: { userId: string; personaId: string; at: number }[],
 ): Promise<void> {
-  for (const row of rows) {
-    await db.updateTable('users').set({ persona_id: row.personaId }).where('id', '=', row.userId).execute();
-  }
+  if (rows.length === 0) return;
+  // One statement for all: persona_id = CASE id WHEN … THEN … END.
+  await db
+    .updateTable('users')
+    .set((eb) => {
+      let byId = eb.case('id').when(rows[0]!.userId).then(rows[0]!.personaId);
+      for (const row of rows.slice(1)) byId = byId.when(row.userId).then(row.personaId);
+      return { persona_id: byId.else(eb.ref('persona_id')).end() };
+    })
+    .where(
+      'id',
+      'in',
+      rows.map((r) => r.userId),
+    )
+    .execute();
 }

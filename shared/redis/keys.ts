@@ -25,6 +25,8 @@ export function redisKeys(prefix: string) {
     surveyRevision: (userId: string) => `${prefix}:user:${userId}:survey:revision`,
     /** Latest accepted revision per question id, for telling pending answers from stored ones. */
     surveyLatest: (userId: string, version: number) => `${prefix}:user:${userId}:survey:v${version}:latest`,
+    /** Revision per question id the database holds, as the writer last committed it (lua/markAnswersStored-1.lua). */
+    surveyStored: (userId: string, version: number) => `${prefix}:user:${userId}:survey:v${version}:stored`,
     /** A reply's owner, conversation and status; `endedAt` is set once, when the reply ends (reply.finalizer). */
     reply: (replyId: string) => `${prefix}:reply:${replyId}`,
     replyEvents: (replyId: string) => `${prefix}:reply:${replyId}:events`,

@@ -13,6 +13,8 @@ export const scriptFiles = [
   'appendEvent-2',
   'endReply-5',
   'acceptMessage-4',
+  'markAnswersStored-1',
+  'acceptAnswers-3',
   'bullmqBacklog-7',
   'bullmqJobLocks-1',
 ] as const;
@@ -92,6 +94,17 @@ declare module 'ioredis' {
       userTurn: string,
       maxTurns: Arg,
     ): Result<number, Context>;
+    /** lua/acceptAnswers-3.lua: the revision. */
+    acceptAnswers(
+      counter: string,
+      latest: string,
+      stored: string,
+      now: Arg,
+      ttl: Arg,
+      ...questionIds: string[]
+    ): Result<number, Context>;
+    /** lua/markAnswersStored-1.lua. */
+    markAnswersStored(stored: string, ttl: Arg, ...questionsAndRevisions: Arg[]): Result<number, Context>;
     /** lua/bullmqBacklog-7.lua. */
     bullmqBacklog(
       wait: string,

@@ -21,6 +21,9 @@ export const WriterWorkerEnv = Type.Object({
   // Seconds a reply's stream stays in Redis once its turn is stored: long enough for a client that
   // lost the end to resume it exactly; after that the reply is replayed from the database.
   REPLY_STREAM_STORED_TTL_S: Type.Integer({ minimum: 1, default: 300 }),
+  // The gateway keeps a user's survey progress this long (its SESSION_TTL_S); the writer's record
+  // of the answers stored lives as long.
+  SESSION_TTL_S: Type.Integer({ minimum: 60, default: 30 * 86_400 }),
 });
 
 export type WriterWorkerConfig = Static<typeof WriterWorkerEnv>;

@@ -38,6 +38,7 @@ export async function startWriterWorker(config: WriterWorkerConfig) {
     dbRetryMs: config.WRITER_DB_RETRY_S * 1000,
     stopping: () => stopping,
     storedStreamTtlSeconds: config.REPLY_STREAM_STORED_TTL_S,
+    answersTtlSeconds: config.SESSION_TTL_S,
   });
   const protection = createTaskProtection({
     agentUri: config.ECS_AGENT_URI,

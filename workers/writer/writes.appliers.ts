@@ -100,12 +100,13 @@ async function assignPersonas(db: Db, messages: WriteOf<'survey.answers'>[]): Pr
   const userIds = [...new Set(current.map((m) => m.userId))];
   const answers = await listAnswersOfUsers(db, userIds, survey.version);
   const at = Math.max(...current.map((m) => m.at));
-  for (const userId of userIds) {
+  const personas = userIds.flatMap((userId) => {
     const result = scoreSurvey(
       answers.filter((a) => a.user_id === userId).map((a) => ({ questionId: a.question_id, value: a.value })),
     );
-    if (result.missing.length === 0) await setPersonas(db, [{ userId, personaId: result.personaId, at }]);
-  }
+    return result.missing.length === 0 ? [{ userId, personaId: result.personaId, at }] : [];
+  });
+  await setPersonas(db, personas);
 }
 
 /** What the Redis clean-up after a commit needs. */
@@ -113,6 +114,8 @@ export interface AfterCommitContext {
   keys: RedisKeys;
   /** Seconds a reply's stream stays once its turn is stored (REPLY_STREAM_STORED_TTL_S). */
   storedStreamTtlSeconds: number;
+  /** Seconds the record of stored answers lives (as long as the gateway's record of accepted ones). */
+  answersTtlSeconds: number;
 }
 
 /** Kinds whose Redis copy can go once the database has them (the history reads the database then). */
@@ -126,9 +129,15 @@ export const afterCommit: {
     tx.hdel(keys.pendingTurns(m.conversationId), m.replyId);
     tx.expire(keys.replyEvents(m.replyId), storedStreamTtlSeconds);
   },
-  // The persona may have changed: the next read of the user loads it from the database.
-  'survey.answers': (tx, { keys }, m) => {
+  // The persona may have changed: the next read of the user loads it from the database. The
+  // revisions now stored let the gateway answer a result still being saved without the database.
+  'survey.answers': (tx, { keys, answersTtlSeconds }, m) => {
     tx.del(keys.user(m.userId));
+    tx.markAnswersStored(
+      keys.surveyStored(m.userId, m.surveyVersion),
+      answersTtlSeconds,
+      ...m.answers.flatMap((a) => [a.questionId, m.revision]),
+    );
   },
 };
 

@@ -4,6 +4,7 @@ import { type Db, dialectOf } from '../../shared/db/database';
 import { assertWriteMessage } from '../../shared/jobs/catalog';
 import type { WriteKind, WriteMessage, WriteOf } from '../../shared/jobs/writes.messages';
 import type { RedisKeys } from '../../shared/redis/keys';
+import { registerScripts } from '../../shared/redis/scripts';
 import type { Logger } from '../../shared/telemetry/logger';
 import { observeTraced } from '../../shared/telemetry/trace.context';
 import { isDataError } from './db.errors';
@@ -25,6 +26,8 @@ export interface WritesHandlerDeps {
   stopping: () => boolean;
   /** Seconds a reply's stream stays once its turn is stored. */
   storedStreamTtlSeconds: number;
+  /** Seconds the record of stored answers lives. */
+  answersTtlSeconds: number;
 }
 
 interface Parsed {
@@ -79,12 +82,20 @@ export function createWritesHandler(deps: WritesHandlerDeps) {
         }
       }),
     );
-    const tx = deps.redis.multi();
+    const tx = registerScripts(deps.redis).multi();
     for (const { write } of batch) {
       const effect = afterCommit[write.kind] as
         | ((t: typeof tx, c: AfterCommitContext, m: WriteOf<WriteKind>) => void)
         | undefined;
-      effect?.(tx, { keys: deps.keys, storedStreamTtlSeconds: deps.storedStreamTtlSeconds }, write);
+      effect?.(
+        tx,
+        {
+          keys: deps.keys,
+          storedStreamTtlSeconds: deps.storedStreamTtlSeconds,
+          answersTtlSeconds: deps.answersTtlSeconds,
+        },
+        write,
+      );
     }
     // The database has the rows; a failed cleanup only leaves copies that the history de-duplicates.
     await tx.exec().catch((error) => log.warn({ err: error }, 'redis cleanup after write failed'));

@@ -2,12 +2,14 @@ import type { Redis } from 'ioredis';
 import type { Db } from '../../../shared/db/database';
 import { listAnswers } from '../../../shared/db/survey-answers.repository';
 import type { RedisKeys } from '../../../shared/redis/keys';
+import { registerScripts } from '../../../shared/redis/scripts';
 import type { WritesProducer } from '../../../shared/sqs/writes.producer';
 
 /**
  * Survey answers on the request path. Redis remembers the latest revision the gateway accepted for
- * each question; the database holds the revision the writer has stored. Comparing the two tells a
- * result that is still being saved (pending) from one that is complete or incomplete.
+ * each question and the revision the writer has stored; comparing the two tells a result that is
+ * still being saved (pending, answered from Redis alone, however often a client asks) from one that
+ * is stored, which is then read from the database.
  */
 export function createSurveyProgress(deps: {
   redis: Redis;
@@ -16,23 +18,22 @@ export function createSurveyProgress(deps: {
   writes: WritesProducer;
   ttlSeconds: number;
 }) {
-  const { redis, keys, db } = deps;
+  const { keys, db } = deps;
+  const redis = registerScripts(deps.redis);
   return {
     async accept(
       userId: string,
       version: number,
       answers: { questionId: string; value: number }[],
     ): Promise<number> {
-      // Clock-based, so a revision stays higher than any stored one even if Redis forgets the
-      // counter; the counter orders requests within the same millisecond.
-      const revision = Date.now() * 1000 + ((await redis.incr(keys.surveyRevision(userId))) % 1000);
-      const latest = keys.surveyLatest(userId, version);
-      await redis
-        .multi()
-        .hset(latest, Object.fromEntries(answers.map((a) => [a.questionId, revision])))
-        .expire(latest, deps.ttlSeconds)
-        .expire(keys.surveyRevision(userId), deps.ttlSeconds)
-        .exec();
+      const revision = await redis.acceptAnswers(
+        keys.surveyRevision(userId),
+        keys.surveyLatest(userId, version),
+        keys.surveyStored(userId, version),
+        Date.now(),
+        deps.ttlSeconds,
+        ...answers.map((a) => a.questionId),
+      );
       await deps.writes.send({
         v: 1,
         kind: 'survey.answers',
@@ -47,10 +48,22 @@ export function createSurveyProgress(deps: {
 
     /** The stored answers, and how many accepted answers are not stored yet. */
     async state(userId: string, version: number) {
-      const accepted = await redis.hgetall(keys.surveyLatest(userId, version));
+      const [accepted, storedInRedis] = await Promise.all([
+        redis.hgetall(keys.surveyLatest(userId, version)),
+        redis.hgetall(keys.surveyStored(userId, version)),
+      ]);
+      const acceptedIds = Object.keys(accepted);
+      // The writer's record exists from the first accepted answer on: while it says some answer
+      // is not stored yet, the result is pending (without it, the database decides).
+      if (acceptedIds.length > 0 && Object.keys(storedInRedis).length > 0) {
+        const persisted = acceptedIds.filter(
+          (id) => Number(storedInRedis[id] ?? 0) >= Number(accepted[id]),
+        ).length;
+        if (persisted < acceptedIds.length) return { stored: [], persisted, total: acceptedIds.length };
+      }
       const stored = await listAnswers(db, userId, version);
       const storedRevision = new Map(stored.map((a) => [a.question_id, Number(a.revision)]));
-      const questions = new Set([...Object.keys(accepted), ...storedRevision.keys()]);
+      const questions = new Set([...acceptedIds, ...storedRevision.keys()]);
       let persisted = 0;
       for (const id of questions) {
         if ((storedRevision.get(id) ?? 0) >= Number(accepted[id] ?? 0)) persisted += 1;
