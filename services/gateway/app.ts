@@ -28,7 +28,6 @@ import type { GatewayConfig } from './gateway.config';
 import { ErrorBody } from './http.schemas';
 import type { FleetsReader } from './ops/fleets.reader';
 import { healthRoutes } from './ops/health.routes';
-import { opsRoutes } from './ops/ops.routes';
 import type { QueuesReader } from './ops/queues.reader';
 import { clientErrorHandler, frameworkErrors, registerErrorHandling } from './plugins/errors';
 import { createGatewayMetrics, registerHttpMetrics } from './plugins/http.metrics';
@@ -170,6 +169,8 @@ export async function buildGateway(deps: GatewayDeps) {
   });
 
   if (config.OPS_TOKEN) {
+    // Loaded only when there is an operator: Bull Board is a tenth of a second of the start.
+    const { opsRoutes } = await import('./ops/ops.routes');
     await app.register(opsRoutes, { opsToken: config.OPS_TOKEN, ...deps.ops, boardQueues: [deps.chatQueue] });
   }
 

@@ -1,6 +1,5 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import SQLite from 'better-sqlite3';
 import {
   Kysely,
   type Migration,
@@ -10,7 +9,6 @@ import {
   MysqlDialect,
   SqliteDialect,
 } from 'kysely';
-import { createPool } from 'mysql2';
 import { migrations } from './migrations';
 import type { DB } from './schema';
 
@@ -20,28 +18,36 @@ export type Dialect = 'mysql' | 'sqlite';
 /**
  * Opens the database: MySQL (or Aurora MySQL) for a `mysql://` URL, else SQLite at `sqlite://path`
  * or `<dataDir>/aira.sqlite`. SQLite runs in WAL mode so the gateway can read while a writer writes.
+ * The driver loads on the first query, and only the one in use: a chat worker that never reads the
+ * database starts without either.
  */
 export function createDb(opts: { url?: string | undefined; dataDir: string; poolSize?: number }): Db {
-  if (opts.url?.startsWith('mysql://')) {
-    const pool = createPool({
-      uri: opts.url,
-      connectionLimit: opts.poolSize ?? 10,
-      // Times are epoch milliseconds in BIGINT columns; they fit a JS number.
-      supportBigNumbers: true,
-      bigNumberStrings: false,
-      charset: 'utf8mb4',
-    });
+  const url = opts.url;
+  if (url?.startsWith('mysql://')) {
+    const pool = async () =>
+      (await import('mysql2')).createPool({
+        uri: url,
+        connectionLimit: opts.poolSize ?? 10,
+        // Times are epoch milliseconds in BIGINT columns; they fit a JS number.
+        supportBigNumbers: true,
+        bigNumberStrings: false,
+        charset: 'utf8mb4',
+      });
     return new Kysely<DB>({ dialect: new MysqlDialect({ pool }) });
   }
-  const file = opts.url?.startsWith('sqlite://')
-    ? opts.url.slice('sqlite://'.length)
+  const file = url?.startsWith('sqlite://')
+    ? url.slice('sqlite://'.length)
     : join(opts.dataDir, 'aira.sqlite');
   mkdirSync(dirname(resolve(file)), { recursive: true });
-  const sqlite = new SQLite(file);
-  sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('busy_timeout = 5000');
-  sqlite.pragma('synchronous = NORMAL');
-  return new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const database = async () => {
+    const { default: SQLite } = await import('better-sqlite3');
+    const sqlite = new SQLite(file);
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('busy_timeout = 5000');
+    sqlite.pragma('synchronous = NORMAL');
+    return sqlite;
+  };
+  return new Kysely<DB>({ dialect: new SqliteDialect({ database }) });
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: any schema

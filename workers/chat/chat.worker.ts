@@ -8,8 +8,7 @@ import { createShutdown, once } from '../../shared/lifecycle/shutdown';
 import { createRedis } from '../../shared/redis/connection';
 import { assertNoEviction } from '../../shared/redis/eviction.check';
 import { redisKeys } from '../../shared/redis/keys';
-import { createSqs, resolveWritesQueues } from '../../shared/sqs/sqs.client';
-import { createWritesProducer } from '../../shared/sqs/writes.producer';
+import { deferredWritesProducer } from '../../shared/sqs/writes.deferred';
 import { bullmqTelemetry } from '../../shared/telemetry/bullmq.telemetry';
 import { createLogger } from '../../shared/telemetry/logger';
 import { createRegistry } from '../../shared/telemetry/metrics';
@@ -45,14 +44,26 @@ export async function startChatWorker(config: ChatWorkerConfig, opts: { drainMs?
     enableReadyCheck: false,
     log,
   });
-  await assertNoEviction(redis);
   const db = createDb({ url: config.DATABASE_URL, dataDir: config.AIRA_DATA_DIR, poolSize: 4 });
-  const sqs = createSqs(config);
-  const queues = await resolveWritesQueues(sqs, config);
-  const writes = createWritesProducer({ sqs, queueUrl: queues.url });
-  const openai = new OpenAI({ apiKey: config.OPENAI_API_KEY, baseURL: config.OPENAI_BASE_URL });
+  const writesQueue = deferredWritesProducer(async () => {
+    const [{ createSqs, resolveWritesQueues }, { createWritesProducer }] = await Promise.all([
+      import('../../shared/sqs/sqs.client'),
+      import('../../shared/sqs/writes.producer'),
+    ]);
+    const sqs = createSqs(config);
+    const queues = await resolveWritesQueues(sqs, config);
+    return { sqs, producer: createWritesProducer({ sqs, queueUrl: queues.url }) };
+  });
+  const writes = writesQueue.producer;
   const cancels = createCancelRegistry({ subscriber, channel: keys.cancelChannel, log });
-  await cancels.start();
+  // Independent steps of the start, at once: a new worker is wanted soon. Without the queue's
+  // address given (as the autoscaler and ECS give it), the SQS client is needed to look it up.
+  await Promise.all([
+    assertNoEviction(redis),
+    cancels.start(),
+    config.SQS_WRITES_QUEUE_URL ? undefined : writesQueue.load(),
+  ]);
+  const openai = new OpenAI({ apiKey: config.OPENAI_API_KEY, baseURL: config.OPENAI_BASE_URL });
 
   const handler = createReplyHandler({
     redis,
@@ -93,10 +104,16 @@ export async function startChatWorker(config: ChatWorkerConfig, opts: { drainMs?
   });
   worker.on('error', (error) => log.error({ err: error }, 'worker error'));
   worker.on('failed', (job, error) => log.warn({ replyId: job?.id, err: error.message }, 'job failed'));
-  const server = await startMetricsServer(registry, config.METRICS_PORT, config.METRICS_HOST);
   void worker.run();
-  await worker.waitUntilReady();
+  const [server] = await Promise.all([
+    startMetricsServer(registry, config.METRICS_PORT, config.METRICS_HOST),
+    worker.waitUntilReady(),
+  ]);
   log.info({ metrics: server.url, concurrency: config.CHAT_CONCURRENCY }, 'chat worker ready');
+  // Taking jobs; now the SDK for the writes, well before the first reply ends.
+  setImmediate(() => {
+    writesQueue.load().catch((error) => log.error({ err: error }, 'SQS client failed to load'));
+  });
 
   const shutdown = createShutdown(log);
   const drainMs = opts.drainMs ?? 120_000;
@@ -121,7 +138,7 @@ export async function startChatWorker(config: ChatWorkerConfig, opts: { drainMs?
     'database',
     once(() => db.destroy()),
   );
-  shutdown.add('sqs', () => sqs.destroy());
+  shutdown.add('sqs', () => writesQueue.destroy());
   shutdown.add('telemetry', flushTracing);
   return { worker, metricsPort: server.port, shutdown, stop: () => shutdown.shutdown('stop') };
 }
