@@ -24,6 +24,8 @@ const worker = (id: string, startedAt: string, readyAt: string | null): WorkerSt
   metricsUrl: null,
   startedAt,
   readyAt,
+  startupMs: readyAt ? Date.parse(readyAt) - Date.parse(startedAt) : null,
+  fromStandby: false,
   restarts: 0,
   restartAt: null,
   crashLoop: false,

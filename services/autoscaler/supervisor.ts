@@ -15,6 +15,10 @@ export interface WorkerStatus {
   /** When its current process started (or took over a standby), ISO time. */
   readonly startedAt: string;
   readonly readyAt: string | null;
+  /** Milliseconds from startedAt to ready; null until ready. */
+  readonly startupMs: number | null;
+  /** Its process was a warm standby when it took this slot (its start-up is the hand-over alone). */
+  readonly fromStandby: boolean;
   readonly restarts: number;
   /** Set while it waits to be restarted after a crash. */
   readonly restartAt: string | null;
@@ -59,6 +63,7 @@ interface Slot {
   metricsUrl: string | undefined;
   lockId: string | undefined;
   restartAt: number | undefined;
+  fromStandby: boolean;
   /** Retired before it was ready: SIGTERM waits for its shutdown handlers to be in place. */
   termOnReady: boolean;
   timers: Set<NodeJS.Timeout>;
@@ -106,7 +111,8 @@ export function createSupervisor(deps: SupervisorDeps) {
     const proc = standby ?? deps.launch({ name: slot.id, standby: false }, route);
     standby?.activate(slot.id);
     slot.proc = proc;
-    log.info({ fleet, worker: slot.id, pid: proc.pid, fromStandby: Boolean(standby) }, 'worker starting');
+    slot.fromStandby = Boolean(standby);
+    log.info({ fleet, worker: slot.id, pid: proc.pid, fromStandby: slot.fromStandby }, 'worker starting');
     later(slot, deps.startTimeoutMs, () => {
       if (slot.proc !== proc || slot.readyAt !== undefined) return;
       log.error(
@@ -125,7 +131,13 @@ export function createSupervisor(deps: SupervisorDeps) {
       slot.readyAt = Date.now();
       slot.metricsUrl = event.metricsUrl;
       log.info(
-        { fleet, worker: slot.id, pid: proc.pid, startupMs: slot.readyAt - slot.startedAt },
+        {
+          fleet,
+          worker: slot.id,
+          pid: proc.pid,
+          startupMs: slot.readyAt - slot.startedAt,
+          fromStandby: slot.fromStandby,
+        },
         'worker ready',
       );
       if (slot.state === 'starting') {
@@ -244,6 +256,7 @@ export function createSupervisor(deps: SupervisorDeps) {
               metricsUrl: undefined,
               lockId: undefined,
               restartAt: undefined,
+              fromStandby: false,
               termOnReady: false,
               timers: new Set(),
             };
@@ -290,6 +303,8 @@ export function createSupervisor(deps: SupervisorDeps) {
         metricsUrl: s.metricsUrl ?? null,
         startedAt: new Date(s.startedAt).toISOString(),
         readyAt: iso(s.readyAt),
+        startupMs: s.readyAt === undefined ? null : s.readyAt - s.startedAt,
+        fromStandby: s.fromStandby,
         restarts: s.restarts,
         restartAt: iso(s.restartAt),
         crashLoop: s.crashes.crashLoop,
