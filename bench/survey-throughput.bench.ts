@@ -34,7 +34,7 @@ async function endToEnd(database: Dialect, users: number) {
         const put = await client.request('PUT', '/api/survey/answers', { answers });
         if (put.status !== 202) throw new Error(`PUT answers: ${put.status} ${put.text}`);
         accepted.push(performance.now() - started);
-        for (let polls = 0; ; polls++) {
+        for (;;) {
           const result = await client.request('GET', '/api/survey/result');
           if (result.status === 200) break;
           if (result.status !== 202) throw new Error(`GET result: ${result.status} ${result.text}`);

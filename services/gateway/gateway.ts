@@ -47,6 +47,9 @@ export async function startGateway(config: GatewayConfig) {
   const chatQueue = new Queue<ChatJob>(catalog.chat.name, {
     connection: queueConnection,
     prefix: config.AIRA_PREFIX,
+    // BullMQ's event stream (added, active, completed, …) is for watching, not a record: a
+    // thousand events is minutes of history, in a fraction of the memory of BullMQ's default.
+    streams: { events: { maxLen: 1000 } },
     telemetry: bullmqTelemetry(config),
   });
   const hub = createStreamHub({ subscriber, redis, keys, log });

@@ -34,7 +34,9 @@ export const catalog = {
     options: {
       attempts: 3,
       backoff: { type: 'exponential', delay: 500 },
-      removeOnComplete: { age: 3600, count: 10_000 },
+      // A finished job is kept a minute (the autoscaler counts completions over the last ten
+      // seconds); its reply lives on in the reply stream and the database.
+      removeOnComplete: { age: 60, count: 10_000 },
       removeOnFail: { age: 24 * 3600 },
     } satisfies DefaultJobOptions,
     /** The job id is the reply id, so a retried request never makes two replies. */

@@ -128,6 +128,9 @@ export const afterCommit: {
   'chat.turn': (tx, { keys, storedStreamTtlSeconds }, m) => {
     tx.hdel(keys.pendingTurns(m.conversationId), m.replyId);
     tx.expire(keys.replyEvents(m.replyId), storedStreamTtlSeconds);
+    // Of the reply hash, what a stream request (owner, status, the final event's id) and a late
+    // attempt of its job (endedAt) still need.
+    tx.hdel(keys.reply(m.replyId), 'userMessageId', 'createdAt', 'owner', 'attempt');
   },
   // The persona may have changed: the next read of the user loads it from the database. The
   // revisions now stored let the gateway answer a result still being saved without the database.
