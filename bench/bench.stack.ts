@@ -20,6 +20,8 @@ export async function startBenchStack(env: Record<string, string> = {}) {
   const llmPort = port + 1000;
   const autoscalerPort = port + 1500;
   const prefix = `bench-${randomBytes(3).toString('hex')}`;
+  const queueName = `aira-writes-bench-${randomBytes(3).toString('hex')}.fifo`;
+  const dataDir = mkdtempSync(join(tmpdir(), 'aira-bench-'));
   const redisUrl = env.REDIS_URL ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
   const stack = await spawnCompiled(
     'start',
@@ -32,8 +34,8 @@ export async function startBenchStack(env: Record<string, string> = {}) {
       CHAT_METRICS_PORT_BASE: String(port + 3000),
       WRITER_METRICS_PORT_BASE: String(port + 3100),
       AIRA_PREFIX: prefix,
-      AIRA_DATA_DIR: mkdtempSync(join(tmpdir(), 'aira-bench-')),
-      SQS_WRITES_QUEUE_NAME: `aira-writes-bench-${randomBytes(3).toString('hex')}.fifo`,
+      AIRA_DATA_DIR: dataDir,
+      SQS_WRITES_QUEUE_NAME: queueName,
       LOG_LEVEL: 'warn',
       // One client address makes every request of a benchmark: the per-address limits would
       // measure themselves.
@@ -50,6 +52,10 @@ export async function startBenchStack(env: Record<string, string> = {}) {
     autoscalerUrl: `http://127.0.0.1:${autoscalerPort}`,
     prefix,
     redisUrl,
+    /** The writes queue, on the emulator at `sqsEndpoint`, and the SQLite data folder. */
+    queueName,
+    sqsEndpoint: `http://127.0.0.1:${port + 2000}`,
+    dataDir,
     /** Everything the launcher and its services printed so far, each line behind its service's name. */
     output: stack.output,
     /** The launcher's pid; each service is a child process of it. */

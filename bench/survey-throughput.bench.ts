@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { createHttpClient } from '../loadtest/http/http.client';
 import { createDb } from '../shared/db/database';
 import { upsertAnswers } from '../shared/db/survey-answers.repository';
 import { survey } from '../shared/survey/survey';
-import { type Client, createClient } from '../test/harness/client';
 import { createTestDatabase, type Dialect } from '../test/harness/databases';
 import { inBatches } from './bench.pool';
 import { loadAverage, writeSection } from './bench.report';
@@ -18,10 +18,15 @@ const dialectName = { sqlite: 'SQLite', mysql: 'MariaDB' } as const;
 async function endToEnd(database: Dialect, users: number) {
   const db = database === 'mysql' ? await createTestDatabase('mysql') : undefined;
   const stack = await startBenchStack(db ? { DATABASE_URL: db.url } : {});
+  // The load tool's HTTP client: keep-alive connections, as browsers keep theirs.
+  const http = createHttpClient({ origin: stack.baseUrl, connections: 256, requestTimeoutMs: 120_000 });
+  const signal = new AbortController().signal;
   try {
-    const api = createClient(stack.baseUrl);
     process.stderr.write(`survey-throughput: ${dialectName[database]}: ${users} guests\n`);
-    const clients = await inBatches(Array.from({ length: users }), 50, () => api.guest());
+    const tokens = await inBatches(Array.from({ length: users }), 64, async () => {
+      const res = await http.json({ method: 'POST', path: '/api/auth/guest', expect: [201], signal });
+      return (res.json as { token: string }).token;
+    });
     // The guests' own writes (user.created) reach the database first, so the clock measures answers.
     await new Promise((r) => setTimeout(r, 3000));
     const answers = survey.questions.map((q) => ({ questionId: q.id, value: q.options[0]!.value }));
@@ -30,14 +35,25 @@ async function endToEnd(database: Dialect, users: number) {
     const accepted: number[] = [];
     const stored: number[] = [];
     await Promise.all(
-      clients.map(async (client: Client) => {
-        const put = await client.request('PUT', '/api/survey/answers', { answers });
-        if (put.status !== 202) throw new Error(`PUT answers: ${put.status} ${put.text}`);
+      tokens.map(async (token) => {
+        await http.json({
+          method: 'PUT',
+          path: '/api/survey/answers',
+          token,
+          body: { answers },
+          expect: [202],
+          signal,
+        });
         accepted.push(performance.now() - started);
         for (;;) {
-          const result = await client.request('GET', '/api/survey/result');
+          const result = await http.json({
+            method: 'GET',
+            path: '/api/survey/result',
+            token,
+            expect: [200, 202],
+            signal,
+          });
           if (result.status === 200) break;
-          if (result.status !== 202) throw new Error(`GET result: ${result.status} ${result.text}`);
           if (performance.now() - started > 120_000) throw new Error('results still pending after 120 s');
           await new Promise((r) => setTimeout(r, 25));
         }
@@ -54,6 +70,7 @@ async function endToEnd(database: Dialect, users: number) {
       load,
     };
   } finally {
+    await http.close();
     await stack.stop();
     await db?.drop();
   }
@@ -110,7 +127,7 @@ export async function surveyThroughputBench(opts: { users?: number } = {}) {
     );
   }
   const body = [
-    `${users} new guests each send all ${survey.questions.length} answers in one \`PUT /api/survey/answers\`, at once, against \`npm start\` with its defaults (SQLite, or MariaDB through \`DATABASE_URL\`); each then asks \`GET /api/survey/result\` every 25 ms until it answers 200, which the gateway does only once the database holds every one of that user's answers. The clock starts before the first PUT and stops at the last 200.`,
+    `${users} new guests each send all ${survey.questions.length} answers in one \`PUT /api/survey/answers\`, at once (the load tool's HTTP client, 256 keep-alive connections), against \`npm start\` with its defaults (SQLite, or MariaDB through \`DATABASE_URL\`); each then asks \`GET /api/survey/result\` every 25 ms until it answers 200, which the gateway does only once the database holds every one of that user's answers. The clock starts before the first PUT and stops at the last 200.`,
     'The writer comparison upserts 3,000 answer rows through the same repository function: 150 rows per statement (a batch of 10 messages) against one row per statement.',
     '',
     ...lines,

@@ -103,7 +103,12 @@ runMain(async () => {
   // The autoscaler runs the worker fleets on queue depth and age; AUTOSCALE=false runs fixed counts.
   const autoscaler = config.AUTOSCALE
     ? await startAutoscaler({
-        config: loadAutoscalerConfig(env),
+        config: loadAutoscalerConfig({
+          // SQLite takes one writer at a time: more writer processes only queue on its lock (each
+          // still runs several receivers).
+          ...(!config.DATABASE_URL && { AUTOSCALER_WRITER_MAX: '1' }),
+          ...env,
+        }),
         fleets: defaultFleets(env),
         log: pino(
           { level: config.LOG_LEVEL, base: { service: 'autoscaler' } },

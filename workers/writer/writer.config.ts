@@ -5,6 +5,10 @@ import { Port, parseEnv } from '../../shared/config/env';
 export const WriterWorkerEnv = Type.Object({
   ...commonEnv,
   ...workerEnv,
+  // Receivers polling the queue at once in this process: one receives while another writes. A
+  // user's writes stay in order (SQS holds a group back; in the process, a batch waits for another
+  // holding one of its groups).
+  WRITER_RECEIVERS: Type.Integer({ minimum: 1, maximum: 16, default: 2 }),
   // Messages received per batch (SQS allows at most 10).
   WRITER_BATCH_SIZE: Type.Integer({ minimum: 1, maximum: 10, default: 10 }),
   // Long-poll wait for a receive, in seconds.

@@ -45,35 +45,44 @@ export async function startWriterWorker(config: WriterWorkerConfig) {
     lingerMs: config.TASK_PROTECTION_LINGER_MS,
     log,
   });
-  const consumer = Consumer.create({
-    queueUrl: queues.url,
-    sqs,
-    batchSize: config.WRITER_BATCH_SIZE,
-    waitTimeSeconds: config.WRITER_WAIT_SECONDS,
-    visibilityTimeout: config.WRITER_VISIBILITY_S,
-    heartbeatInterval: Math.max(1, Math.floor(config.WRITER_VISIBILITY_S / 3)),
-    messageSystemAttributeNames: ['MessageGroupId', 'ApproximateReceiveCount'],
-    messageAttributeNames: ['All'],
-    handleMessageBatch: traceBatches(queues.name, protectedWhile(protection, handleBatch)),
-    // One batch at a time per consumer keeps each FIFO group in order; scale out with more workers.
-    suppressFifoWarning: true,
-    // stop() waits for the batch in hand before reporting stopped.
-    pollingCompleteWaitTimeMs: 60_000,
-  });
-  consumer.on('error', (error) => log.error({ err: error }, 'sqs error'));
-  consumer.on('processing_error', (error) => log.error({ err: error }, 'batch failed'));
+  const consumers = Array.from({ length: config.WRITER_RECEIVERS }, () =>
+    Consumer.create({
+      queueUrl: queues.url,
+      sqs,
+      batchSize: config.WRITER_BATCH_SIZE,
+      waitTimeSeconds: config.WRITER_WAIT_SECONDS,
+      visibilityTimeout: config.WRITER_VISIBILITY_S,
+      heartbeatInterval: Math.max(1, Math.floor(config.WRITER_VISIBILITY_S / 3)),
+      messageSystemAttributeNames: ['MessageGroupId', 'ApproximateReceiveCount'],
+      messageAttributeNames: ['All'],
+      handleMessageBatch: traceBatches(queues.name, protectedWhile(protection, handleBatch)),
+      // Each receiver takes one batch at a time; the handler keeps a group's batches in order.
+      suppressFifoWarning: true,
+      // stop() waits for the batch in hand before reporting stopped.
+      pollingCompleteWaitTimeMs: 60_000,
+    }),
+  );
+  for (const consumer of consumers) {
+    consumer.on('error', (error) => log.error({ err: error }, 'sqs error'));
+    consumer.on('processing_error', (error) => log.error({ err: error }, 'batch failed'));
+  }
   const server = await startMetricsServer(registry, config.METRICS_PORT, config.METRICS_HOST);
-  consumer.start();
+  for (const consumer of consumers) consumer.start();
   log.info({ metrics: server.url, queue: queues.name }, 'writer worker ready');
 
   const shutdown = createShutdown(log);
   shutdown.add('stop polling and finish the batch', async () => {
     stopping = true;
-    await new Promise<void>((resolve) => {
-      if (!consumer.status.isRunning) return resolve();
-      consumer.once('stopped', () => resolve());
-      consumer.stop({ abort: false });
-    });
+    await Promise.all(
+      consumers.map(
+        (consumer) =>
+          new Promise<void>((resolve) => {
+            if (!consumer.status.isRunning) return resolve();
+            consumer.once('stopped', () => resolve());
+            consumer.stop({ abort: false });
+          }),
+      ),
+    );
   });
   shutdown.add('task protection', () => protection.close());
   shutdown.add('metrics server', once(server.close));
@@ -87,5 +96,5 @@ export async function startWriterWorker(config: WriterWorkerConfig) {
   );
   shutdown.add('sqs', () => sqs.destroy());
   shutdown.add('telemetry', flushTracing);
-  return { consumer, queues, metricsPort: server.port, shutdown, stop: () => shutdown.shutdown('stop') };
+  return { consumers, queues, metricsPort: server.port, shutdown, stop: () => shutdown.shutdown('stop') };
 }

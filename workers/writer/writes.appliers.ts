@@ -16,8 +16,8 @@ import { survey } from '../../shared/survey/survey';
  * applier does not compile.
  */
 export const appliers = {
-  'user.created': (db, messages) =>
-    insertUsersIfAbsent(
+  'user.created': async (db, messages) => {
+    const inserted = await insertUsersIfAbsent(
       db,
       messages.map((m) => ({
         id: m.userId,
@@ -28,7 +28,16 @@ export const appliers = {
         created_at: m.at,
         updated_at: 0,
       })),
-    ),
+    );
+    // Answers stored before the user row (writes of one user can arrive out of order when the queue
+    // does not hold a group back, as the local emulator does not) get their persona now.
+    await assignPersonas(
+      db,
+      messages.map((m) => m.userId),
+      Math.max(...messages.map((m) => m.at)),
+    );
+    return inserted;
+  },
   'conversation.created': (db, messages) =>
     insertConversations(
       db,
@@ -86,7 +95,12 @@ export const appliers = {
         })),
       ),
     );
-    await assignPersonas(db, messages);
+    const current = messages.filter((m) => m.surveyVersion === survey.version);
+    await assignPersonas(
+      db,
+      current.map((m) => m.userId),
+      Math.max(...current.map((m) => m.at)),
+    );
     return messages.length;
   },
 } satisfies { [K in WriteKind]: (db: Db, messages: WriteOf<K>[]) => Promise<number> };
@@ -95,11 +109,9 @@ export const appliers = {
  * Once a user has answered every question of the current survey, their chatbot type is stored on
  * the user, in the same transaction as the answers, so the result and the persona never disagree.
  */
-async function assignPersonas(db: Db, messages: WriteOf<'survey.answers'>[]): Promise<void> {
-  const current = messages.filter((m) => m.surveyVersion === survey.version);
-  const userIds = [...new Set(current.map((m) => m.userId))];
+async function assignPersonas(db: Db, users: string[], at: number): Promise<void> {
+  const userIds = [...new Set(users)];
   const answers = await listAnswersOfUsers(db, userIds, survey.version);
-  const at = Math.max(...current.map((m) => m.at));
   const personas = userIds.flatMap((userId) => {
     const result = scoreSurvey(
       answers.filter((a) => a.user_id === userId).map((a) => ({ questionId: a.question_id, value: a.value })),

@@ -8,6 +8,7 @@ import { registerScripts } from '../../shared/redis/scripts';
 import type { Logger } from '../../shared/telemetry/logger';
 import { observeTraced } from '../../shared/telemetry/trace.context';
 import { isDataError } from './db.errors';
+import { createGroupGate } from './group.gate';
 import type { WriterMetrics } from './writer.metrics';
 import { type AfterCommitContext, afterCommit, appliers, applyOrder } from './writes.appliers';
 import { inSpan } from './writes.tracing';
@@ -116,7 +117,14 @@ export function createWritesHandler(deps: WritesHandlerDeps) {
     }
   };
 
-  return async function handleBatch(messages: Message[]): Promise<Message[]> {
+  const through = createGroupGate();
+
+  return function handleBatch(messages: Message[]): Promise<Message[]> {
+    const groups = messages.map((m) => m.Attributes?.MessageGroupId ?? '');
+    return through(groups, () => writeBatch(messages));
+  };
+
+  async function writeBatch(messages: Message[]): Promise<Message[]> {
     const started = performance.now();
     metrics.batchSize.observe(messages.length);
     const done: Message[] = [];
@@ -159,5 +167,5 @@ export function createWritesHandler(deps: WritesHandlerDeps) {
     }
     observeTraced(metrics.batchDuration, (performance.now() - started) / 1000);
     return done;
-  };
+  }
 }
