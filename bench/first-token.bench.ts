@@ -1,5 +1,6 @@
+import { createParser } from 'eventsource-parser';
 import OpenAI from 'openai';
-import { type Client, createClient } from '../test/harness/client';
+import { createHttpClient } from '../loadtest/http/http.client';
 import { hopMeans, scrape } from './bench.metrics';
 import { loadAverage, ms, percentile, writeSection } from './bench.report';
 import { startBenchStack } from './bench.stack';
@@ -23,9 +24,9 @@ export async function firstTokenBench(opts: { burst?: number; rounds?: number; s
   const rounds = opts.rounds ?? 5;
   const singles = opts.singles ?? 100;
   const stack = await startBenchStack({ LLM_SIM_JITTER: '0' });
+  const closers: (() => Promise<void>)[] = [];
   try {
     const openai = new OpenAI({ apiKey: 'sk-local', baseURL: stack.llmBaseUrl, maxRetries: 0 });
-    const api = createClient(stack.baseUrl);
 
     const direct = async () => {
       const t0 = performance.now();
@@ -42,24 +43,50 @@ export async function firstTokenBench(opts: { burst?: number; rounds?: number; s
         if (!first && chunk.choices[0]?.delta?.content) first = performance.now() - t0;
       return first;
     };
+    // Aira through the load tool's HTTP client (keep-alive connections, a plain SSE parser), as a
+    // tester floods it; the simulator through the official OpenAI client, as the chat worker calls it.
+    const http = createHttpClient({ origin: stack.baseUrl, connections: 512, requestTimeoutMs: 60_000 });
+    const signal = new AbortController().signal;
+    closers.push(() => http.close());
     // A new guest each time, as in a real burst of new people: sign-in and the first message.
     const newGuests = (n: number) =>
       Promise.all(
         Array.from({ length: n }, async () => {
-          const user = await api.guest();
-          return { user, conversationId: await user.conversation() };
+          const guest = await http.json({ method: 'POST', path: '/api/auth/guest', expect: [201], signal });
+          const token = (guest.json as { token: string }).token;
+          const conversation = await http.json({
+            method: 'POST',
+            path: '/api/conversations',
+            token,
+            expect: [201],
+            signal,
+          });
+          return { token, conversationId: (conversation.json as { id: string }).id };
         }),
       );
-    const viaAira = async ({ user, conversationId }: { user: Client; conversationId: string }) => {
+    const viaAira = async ({ token, conversationId }: { token: string; conversationId: string }) => {
       const t0 = performance.now();
-      const { replyId } = await user.send(conversationId, question);
+      const sent = await http.json({
+        method: 'POST',
+        path: `/api/conversations/${conversationId}/messages`,
+        token,
+        body: { content: question },
+        expect: [202],
+        signal,
+      });
+      const { streamUrl } = sent.json as { streamUrl: string };
+      const res = await http.stream(streamUrl, token, undefined, signal);
       let first = 0;
-      const { events } = await user.stream(replyId, {
+      let last = '';
+      const parser = createParser({
         onEvent: (e) => {
           if (!first && e.event === 'token') first = performance.now() - t0;
+          last = e.event ?? '';
         },
       });
-      if (events.at(-1)?.event !== 'done') throw new Error(`reply ended with ${events.at(-1)?.event}`);
+      const decoder = new TextDecoder();
+      for await (const chunk of res.body) parser.feed(decoder.decode(chunk, { stream: true }));
+      if (last !== 'done') throw new Error(`reply ended with ${last}`);
       return first;
     };
 
@@ -108,7 +135,7 @@ export async function firstTokenBench(opts: { burst?: number; rounds?: number; s
     const extra99 = p(single.pathSamples, 99) - p(single.directSamples, 99);
     const verdict = (ok: boolean, text: string) => `${text} ${ok ? 'met' : '**missed**'}`;
     const body = [
-      `${burst} new guests each send a message at once and read the reply's SSE stream until its first \`token\` (POST → BullMQ → chat worker → LLM → Redis stream → SSE), against ${burst} streaming calls made at once straight to the same LLM simulator, ${rounds} rounds each, alternating; then one at a time, ${singles} of each. The stack is \`npm start\` with its defaults (compiled processes, the autoscaler running the fleets, its standby); the simulator's own defaults (first token after 150 ms) without jitter; rate limits raised, since one address makes every request. Everything, the client included, shares this machine.`,
+      `${burst} new guests each send a message at once and read the reply's SSE stream until its first \`token\` (the load tool's HTTP client) (POST → BullMQ → chat worker → LLM → Redis stream → SSE), against ${burst} streaming calls made at once straight to the same LLM simulator (the official OpenAI client), ${rounds} rounds each, alternating; then one at a time, ${singles} of each. The stack is \`npm start\` with its defaults (compiled processes, the autoscaler running the fleets, its standby); the simulator's own defaults (first token after 150 ms) without jitter; rate limits raised, since one address makes every request. Everything, the client included, shares this machine.`,
       '',
       '| path | samples | p50 first token | p99 first token |',
       '|---|---|---|---|',
@@ -127,6 +154,7 @@ export async function firstTokenBench(opts: { burst?: number; rounds?: number; s
     writeSection('first-token', 'First token under a burst', 'npm run bench -- first-token', body);
     return { ratio50, ratio99, extra50, extra99 };
   } finally {
+    for (const close of closers) await close();
     await stack.stop();
   }
 }

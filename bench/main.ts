@@ -5,6 +5,7 @@ import { loadtoolRateBench } from './loadtool-rate.bench';
 import { redisMemoryBench } from './redis-memory.bench';
 import { scaleOutBench } from './scale-out.bench';
 import { sseStreamsBench } from './sse-streams.bench';
+import { startupBench } from './startup.bench';
 import { surveyThroughputBench } from './survey-throughput.bench';
 
 /** `npm run bench [-- name ...]`: runs the named benchmarks (all when none is named). */
@@ -17,6 +18,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   'scale-out': () => scaleOutBench(),
   'survey-throughput': () => surveyThroughputBench(),
   'sse-streams': () => sseStreamsBench(),
+  startup: () => startupBench(),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
