@@ -4,7 +4,9 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Queue } from 'bullmq';
 import { buildChatJob, CHAT_JOB_NAME, CHAT_JOB_OPTIONS } from '../loadtest/flood/payloads';
+import { buildRuntime } from '../scripts/build';
 import { catalog } from '../shared/jobs/catalog';
+import { fleets } from '../shared/scaling/fleets.config';
 import { createLogger, type Logger } from '../shared/telemetry/logger';
 import { repoRoot } from '../test/harness/processes';
 import { startStack } from '../test/harness/stack';
@@ -33,7 +35,10 @@ interface AutoscalerHandle {
 interface AutoscalerModule {
   startAutoscaler(deps: {
     config: unknown;
-    fleets: Record<'chat' | 'writer', { entry: string; env?: Record<string, string | undefined> }>;
+    fleets: Record<
+      'chat' | 'writer',
+      { entry: string; env?: Record<string, string | undefined>; runtime?: 'compiled' | 'source' }
+    >;
     log: Logger;
     output?: (line: string) => void;
   }): Promise<AutoscalerHandle>;
@@ -77,6 +82,8 @@ export async function scaleOutBench(opts: { jobs?: number; maxWorkers?: number }
   )) as AutoscalerConfigModule;
 
   const llm = { ttftMs: 200, itlMs: 20, maxTokens: 30 };
+  // Workers start compiled, as npm start and production start them.
+  await buildRuntime();
   const stack = await startStack({ chatWorkers: 0, writerWorkers: 0, llm });
   const output: string[] = [];
   let autoscaler: AutoscalerHandle | undefined;
@@ -101,8 +108,8 @@ export async function scaleOutBench(opts: { jobs?: number; maxWorkers?: number }
         if (output.length > 100) output.shift();
       },
       fleets: {
-        chat: { entry: 'chat-worker', env: stack.env },
-        writer: { entry: 'writer-worker', env: stack.env },
+        chat: { entry: 'chat-worker', env: stack.env, runtime: 'compiled' },
+        writer: { entry: 'writer-worker', env: stack.env, runtime: 'compiled' },
       },
     });
     const chat = () => autoscaler!.status().fleets.find((f) => f.name === 'chat')!;
@@ -145,7 +152,7 @@ export async function scaleOutBench(opts: { jobs?: number; maxWorkers?: number }
     const failed = await queue.getJobCounts('failed');
     const show = (v: number | undefined) => (v === undefined ? 'not reached' : `**${ms(v)}**`);
     const body = [
-      `${jobs} chat jobs added to the queue in one \`addBulk\` (${ms(surge - enqueueStart)}) while one chat worker ran; the autoscaler (default poll interval and standby, chat fleet bounds 1–${maxWorkers}, worker processes started under tsx) reacts. Each job is an LLM simulator reply of ${llm.maxTokens} tokens (first after ${llm.ttftMs} ms, then every ${llm.itlMs} ms). Times from the moment the last job was enqueued; load average ${loadBefore.toFixed(1)} at the surge.`,
+      `${jobs} chat jobs added to the queue in one \`addBulk\` (${ms(surge - enqueueStart)}) while one chat worker ran; the autoscaler (default poll interval and standby, chat fleet bounds 1–${maxWorkers}, ${fleets.chat.concurrency} replies per worker, worker processes started compiled as npm start starts them) reacts. Each job is an LLM simulator reply of ${llm.maxTokens} tokens (first after ${llm.ttftMs} ms, then every ${llm.itlMs} ms). Times from the moment the last job was enqueued; load average ${loadBefore.toFixed(1)} at the surge.`,
       '',
       '| from the surge to | time |',
       '|---|---|',

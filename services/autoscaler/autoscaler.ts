@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { EntryName } from '../../shared/process/entries';
+import type { EntryName, Runtime } from '../../shared/process/entries';
 import { createRedis } from '../../shared/redis/connection';
 import type { FleetName } from '../../shared/scaling/fleets.config';
 import { createSqs, resolveWritesQueues } from '../../shared/sqs/sqs.client';
@@ -19,6 +19,8 @@ import { createProcessLauncher } from './worker.process';
 export interface FleetSpec {
   /** The worker's entry point. */
   readonly entry: EntryName;
+  /** Compiled or through tsx; by default as this process runs. */
+  readonly runtime?: Runtime;
   /** Environment of its processes, over this process's own; WORKER_ID and METRICS_PORT are set per worker. */
   readonly env?: Record<string, string | undefined>;
   /** Numbers that differ from shared/scaling/fleets.config.ts (after the AUTOSCALER_* bounds). */
@@ -112,7 +114,7 @@ export async function startAutoscaler(deps: AutoscalerDeps) {
     };
     const supervisor: Supervisor = createSupervisor({
       fleet: name,
-      launch: createProcessLauncher({ entry: spec.entry, env, output }),
+      launch: createProcessLauncher({ entry: spec.entry, env, output, runtime: spec.runtime }),
       drainDeadlineMs: scaling.drainDeadlineSeconds * 1000,
       killGraceMs: config.AUTOSCALER_KILL_GRACE_S * 1000,
       startTimeoutMs: config.AUTOSCALER_START_TIMEOUT_S * 1000,
