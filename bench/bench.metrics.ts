@@ -35,3 +35,20 @@ export function hopMeans(before: string, after: string): Record<string, number> 
   }
   return means;
 }
+
+/** The q-quantile of a histogram between two scrapes, from its cumulative buckets (upper bound of the bucket). */
+export function histogramQuantile(before: string, after: string, name: string, q: number): number {
+  const buckets = (text: string) =>
+    new Map(
+      [...text.matchAll(new RegExp(`^${name}_bucket\\{[^}]*le="([^"]+)"[^}]*\\} (\\S+)`, 'gm'))].map((m) => [
+        m[1]!,
+        Number(m[2]),
+      ]),
+    );
+  const a = buckets(before);
+  const b = buckets(after);
+  const rows = [...b].map(([le, n]) => ({ le: Number(le), n: n - (a.get(le) ?? 0) }));
+  rows.sort((x, y) => x.le - y.le);
+  const total = rows.at(-1)?.n ?? 0;
+  return rows.find((r) => r.n >= q * total)?.le ?? Number.NaN;
+}

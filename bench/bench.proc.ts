@@ -80,3 +80,9 @@ export function raiseFileLimit(want: number): { soft: number; hard: number } {
   }
   return fileLimit();
 }
+
+/** CPU time a process has used so far (user + system), in milliseconds, from /proc. */
+export function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}

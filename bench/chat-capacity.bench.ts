@@ -1,41 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { Queue, QueueEvents } from 'bullmq';
 import { buildChatJob, CHAT_JOB_NAME, CHAT_JOB_OPTIONS } from '../loadtest/flood/payloads';
 import { catalog } from '../shared/jobs/catalog';
 import { createRedis } from '../shared/redis/connection';
 import { redisKeys } from '../shared/redis/keys';
-import { scrape } from './bench.metrics';
-import { findChild } from './bench.proc';
+import { histogramQuantile, scrape } from './bench.metrics';
+import { cpuMs, findChild } from './bench.proc';
 import { loadAverage, ms, writeSection } from './bench.report';
 import { startBenchStack } from './bench.stack';
-
-/** CPU seconds a process has used (user + system), from /proc. */
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
 
 /** A gauge's value from a scrape. */
 const gauge = (text: string, name: string) =>
   Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)`, 'm').exec(text)?.[1] ?? Number.NaN);
-
-/** The q-quantile of a histogram between two scrapes, from its cumulative buckets (upper bound of the bucket). */
-function histogramQuantile(before: string, after: string, name: string, q: number): number {
-  const buckets = (text: string) =>
-    new Map(
-      [...text.matchAll(new RegExp(`^${name}_bucket\\{[^}]*le="([^"]+)"[^}]*\\} (\\S+)`, 'gm'))].map((m) => [
-        m[1]!,
-        Number(m[2]),
-      ]),
-    );
-  const a = buckets(before);
-  const b = buckets(after);
-  const rows = [...b].map(([le, n]) => ({ le: Number(le), n: n - (a.get(le) ?? 0) }));
-  rows.sort((x, y) => x.le - y.le);
-  const total = rows.at(-1)?.n ?? 0;
-  return rows.find((r) => r.n >= q * total)?.le ?? Number.NaN;
-}
 
 /**
  * How many replies one chat worker process streams at once before its CPU or event loop becomes
@@ -85,14 +61,14 @@ export async function chatCapacityBench(opts: { levels?: number[]; seconds?: num
       // Let it fill up and settle before measuring.
       await new Promise((r) => setTimeout(r, 6000));
       const before = await scrape(metricsUrl);
-      const cpu0 = cpuSeconds(worker);
+      const cpu0 = cpuMs(worker) / 1000;
       const t0 = performance.now();
       const load0 = loadAverage();
       measuring = true;
       await new Promise((r) => setTimeout(r, seconds * 1000));
       measuring = false;
       const elapsed = (performance.now() - t0) / 1000;
-      const cpu = (cpuSeconds(worker) - cpu0) / elapsed;
+      const cpu = (cpuMs(worker) / 1000 - cpu0) / elapsed;
       const after = await scrape(metricsUrl);
       stopAdding = true;
       const lagP99 = gauge(after, 'nodejs_eventloop_lag_p99_seconds') * 1000;

@@ -1,6 +1,7 @@
 import { createRedis } from '../shared/redis/connection';
 import { redisKeys } from '../shared/redis/keys';
 import { createClient, eventually } from '../test/harness/client';
+import { histogramQuantile, scrape } from './bench.metrics';
 import { inBatches } from './bench.pool';
 import { connectionsTo, fileLimit, findChild, raiseFileLimit, rssKib } from './bench.proc';
 import { ms, percentile, writeSection } from './bench.report';
@@ -127,6 +128,7 @@ export async function sseStreamsBench(
         carry = text.slice(text.lastIndexOf('\n\n') + 2);
       };
     });
+    const gatewayBefore = await scrape(`${stack.baseUrl}/metrics`);
     for (let round = 0; round < relayRounds; round++) {
       const pipeline = redis.pipeline();
       sample.forEach((_, i) => {
@@ -151,6 +153,14 @@ export async function sseStreamsBench(
       (n) => n >= relayCount * relayRounds,
       30_000,
     ).catch(() => undefined);
+    // The gateway's own measure of the hop: appended → written to the SSE socket, every token.
+    const hopP99 =
+      histogramQuantile(
+        gatewayBefore,
+        await scrape(`${stack.baseUrl}/metrics`),
+        'aira_sse_relay_seconds',
+        0.99,
+      ) * 1000;
     const strays = held.slice(relayCount).filter((s) => s.text.includes('event: token')).length;
     const expected = relayCount * relayRounds;
 
@@ -166,7 +176,7 @@ export async function sseStreamsBench(
       redis: connsN.count <= 4,
       memory: perStreamKib <= 30,
       relay: latencies.length === expected && duplicates === 0 && strays === 0,
-      relayP99: percentile(latencies, 99) <= 25,
+      relayP99: hopP99 <= 25,
     };
     const body = [
       `One gateway process (started as \`npm start\` starts it, no chat workers, so every reply stays open) and ${streams} SSE streams opened from the benchmark process on raw sockets without keep-alive, ${stepSize} per step, 100 connecting at a time. Open-file limit: ${limit.soft} here, ${gwLimit.soft} in the gateway (raised with \`prlimit\` when lower).`,
@@ -178,7 +188,7 @@ export async function sseStreamsBench(
       `- Streams held: **${streams}**${failure ? ` (the ramp stopped: ${failure})` : ''}.`,
       `- Gateway Redis connections at ${streams} streams: **${connsN.count}** (${connsN.names.join(', ')}), the same as at 0 (${conns0.count}).`,
       `- Gateway memory: RSS ${(rss0 / 1024).toFixed(0)} MiB at 0 streams, ${(rssN / 1024).toFixed(0)} MiB at ${streams}: **${perStreamKib.toFixed(1)} KiB per stream**.`,
-      `- Relay with ${relayCount} streams receiving tokens: ${relayRounds} rounds ${relayGapMs} ms apart, each appending one token to each of those streams through the chat worker's append script (pipelined, as ${relayCount} replies streaming at once would), while all ${streams} streams stay open. Delivered **${latencies.length}/${expected}** tokens, ${duplicates} duplicated, ${strays} of the other streams received a token; token appended (its stream entry's time) → read by the client: p50 ${ms(percentile(latencies, 50))}, **p99 ${ms(percentile(latencies, 99))}**, max ${ms(Math.max(...latencies, 0))} (the client's own reading of ${relayCount} sockets included).`,
+      `- Relay with ${relayCount} streams receiving tokens: ${relayRounds} rounds ${relayGapMs} ms apart, each appending one token to each of those streams through the chat worker's append script (pipelined, as ${relayCount} replies streaming at once would), while all ${streams} streams stay open. Delivered **${latencies.length}/${expected}** tokens, ${duplicates} duplicated, ${strays} of the other streams received a token; token appended (its stream entry's time) → read by the client: p50 ${ms(percentile(latencies, 50))}, **p99 ${ms(percentile(latencies, 99))}**, max ${ms(Math.max(...latencies, 0))} (the client's own reading of ${relayCount} sockets included). The gateway's relay hop (token appended → written to the SSE socket, its \`aira_sse_relay_seconds\` histogram): **p99 ≤ ${ms(hopP99)}** (histogram bucket bound).`,
       '',
       `Targets: ≥ 10,000 streams ${met.streams ? 'met' : `missed (${streams})`}; ≤ 4 Redis connections ${met.redis ? 'met' : `missed (${connsN.count})`}; ≤ 30 KB per stream ${met.memory ? 'met' : `missed by ${(perStreamKib - 30).toFixed(1)} KiB`}; every token delivered once ${met.relay ? 'met' : '**missed**'}; relay p99 ≤ 25 ms ${met.relayP99 ? 'met' : '**missed**'}. RSS is whatever the heap and allocator hold at that moment (garbage not yet collected included), so the per-stream figure is an upper bound.`,
     ].join('\n');

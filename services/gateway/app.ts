@@ -165,7 +165,7 @@ export async function buildGateway(deps: GatewayDeps) {
     conversations,
     hub: deps.hub,
     heartbeatMs: config.SSE_HEARTBEAT_MS,
-    metrics: { open: metrics.streamsOpen, relay: metrics.hop },
+    metrics: { open: metrics.streamsOpen, relay: metrics.hop, sseRelay: metrics.sseRelay },
   });
 
   if (config.OPS_TOKEN) {

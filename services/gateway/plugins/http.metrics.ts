@@ -26,6 +26,12 @@ export function createGatewayMetrics(registry: Registry) {
       help: 'SSE streams being relayed',
       registers: [registry],
     }),
+    sseRelay: new Histogram({
+      name: 'aira_sse_relay_seconds',
+      help: 'A token appended to a reply stream to it being written to an SSE client, every live token',
+      buckets: latencyBuckets,
+      registers: [registry],
+    }),
     hop: new Histogram({
       name: 'aira_reply_hop_seconds',
       help: 'Per-hop time of a reply',

@@ -15,7 +15,7 @@ export interface ReplyRouteDeps {
   conversations: ConversationStore;
   hub: StreamHub;
   heartbeatMs: number;
-  metrics: { open: Gauge; relay: Histogram<'hop'> };
+  metrics: { open: Gauge; relay: Histogram<'hop'>; sseRelay: Histogram };
 }
 
 const endedStatuses: ReadonlySet<string> = new Set(['complete', 'cancelled', 'failed']);
@@ -107,19 +107,20 @@ export const replyRoutes: FastifyPluginAsyncTypebox<ReplyRouteDeps> = async (app
         deps.metrics.open.dec();
         res.end();
       };
-      const relay = (events: StoredEvent[], replayed = false) => {
+      const relay = (events: StoredEvent[], live: boolean) => {
         if (finished) return;
         let out = '';
         let last = false;
+        const now = Date.now();
         for (const event of events) {
           out += frame(event);
-          if (event.type === 'token' && firstToken && !replayed) {
-            firstToken = false;
-            deps.metrics.relay.observe(
-              { hop: 'relay' },
-              Math.max(0, Date.now() - Number(event.id.split('-')[0])) / 1000,
-            );
+          if (event.type === 'token' && live) {
+            // The entry id's first part is when Redis appended the token.
+            const hop = Math.max(0, now - Number(event.id.split('-')[0])) / 1000;
+            deps.metrics.sseRelay.observe(hop);
+            if (firstToken) deps.metrics.relay.observe({ hop: 'relay' }, hop);
           }
+          if (event.type === 'token') firstToken = false;
           if (finalEvents.has(event.type)) {
             last = true;
             break;
@@ -136,7 +137,7 @@ export const replyRoutes: FastifyPluginAsyncTypebox<ReplyRouteDeps> = async (app
           const now = await deps.replies.find(request.userId, replyId);
           if (now && endedStatuses.has(now.status)) {
             const events = await replayFromHistory(now, from);
-            if (events.length) relay(events, true);
+            if (events.length) relay(events, false);
             else finish();
           }
         } catch (error) {

@@ -4,7 +4,8 @@ import type { RedisKeys } from '../../../shared/redis/keys';
 import { decodeEntry, type ReplyEventType, type StoredEvent } from '../../../shared/replies/reply.events';
 import type { Logger } from '../../../shared/telemetry/logger';
 
-export type StreamListener = (events: StoredEvent[]) => void;
+/** Hears a stream's events; `live` when they came as they were written (not read back from the stream). */
+export type StreamListener = (events: StoredEvent[], live: boolean) => void;
 
 /** Compares Redis stream ids (`ms-seq`). */
 export function compareIds(a: string, b: string): number {
@@ -60,12 +61,12 @@ export function createStreamHub(deps: { subscriber: Redis; redis: Redis; keys: R
   const relays = new Map<string, Relay>();
   let closed = false;
 
-  const deliver = (sub: Subscriber, events: StoredEvent[]) => {
+  const deliver = (sub: Subscriber, events: StoredEvent[], live = false) => {
     const fresh = events.filter((e) => compareIds(e.id, sub.lastId) > 0);
     if (fresh.length === 0) return;
     sub.lastId = fresh[fresh.length - 1]!.id;
     try {
-      sub.listener(fresh);
+      sub.listener(fresh, live);
     } catch (error) {
       log.error({ err: error }, 'stream listener failed');
     }
@@ -104,7 +105,7 @@ export function createStreamHub(deps: { subscriber: Redis; redis: Redis; keys: R
     if (!relay || !event) return;
     for (const sub of relay.subscribers) {
       if (sub.held) sub.held.push(event);
-      else deliver(sub, [event]);
+      else deliver(sub, [event], true);
     }
   });
 
