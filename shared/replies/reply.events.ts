@@ -56,10 +56,11 @@ export async function appendEvent(
   event: ReplyEvent,
   owner?: ReplyOwner,
 ): Promise<string> {
+  if (owner) owner.appended = (owner.appended ?? 0) + 1;
   const id = await registerScripts(redis).appendEvent(
     stream.key,
     owner?.replyKey ?? stream.key,
-    owner ? `${owner.token}.${(owner.appended = (owner.appended ?? 0) + 1)}` : newOwnerToken(),
+    owner ? `${owner.token}.${owner.appended}` : newOwnerToken(),
     event.type,
     JSON.stringify(event.data),
     owner?.token ?? '',
