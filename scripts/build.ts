@@ -34,6 +34,9 @@ export const runtimePackages = [
   '@fastify/static',
   '@bull-board/*',
   'local-aws-sqs',
+  // Loads the CommonJS `cookie` with a dynamic import(): a bundle would offer only its default
+  // export, where Node's own loader finds the named ones.
+  '@fastify/cookie',
   // Build-time tools, loaded only by development paths.
   'esbuild',
   'tsx',
