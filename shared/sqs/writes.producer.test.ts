@@ -43,7 +43,7 @@ it('writes any text as a body SQS accepts, which parses back to the same write',
     { numRuns: 500 },
   );
   expect(JSON.stringify(turn('\uFFFE'))).not.toMatch(sqsSafe);
-});
+}, 60_000);
 
 it('sends that body, single and batched', async () => {
   const sent: { Entries?: { MessageBody?: string }[] }[] = [];
