@@ -73,6 +73,19 @@ export function replyHopsDashboard(): Dashboard {
           instant: true,
         })),
       },
+      {
+        kind: 'timeseries',
+        title: 'Relay of every live token (p50, p99)',
+        description:
+          'The relay hop above counts only the first token of a reply; this is every token the gateway relayed live, from its append in Redis to its write on the SSE socket. Dots are exemplars linking to the stream request.',
+        unit: 's',
+        min: 0,
+        queries: [0.5, 0.99].map((q) => ({
+          expr: histogramQuantile(q, 'aira_sse_relay_seconds'),
+          legend: `p${Math.round(q * 100)}`,
+          exemplar: true,
+        })),
+      },
       { kind: 'row', title: 'Writer' },
       {
         kind: 'timeseries',

@@ -18,7 +18,19 @@ export function observeTraced<T extends string>(
   value: number,
   labels: Partial<Record<T, string | number>> = {},
 ): void {
-  const ids = activeTraceIds();
+  observeInTrace(histogram, value, activeTraceIds(), labels);
+}
+
+/**
+ * The same with the ids of a trace captured earlier: for work done in a callback that runs outside
+ * the request's context, such as a token relayed from a Redis message.
+ */
+export function observeInTrace<T extends string>(
+  histogram: Histogram<T>,
+  value: number,
+  ids: { trace_id: string } | undefined,
+  labels: Partial<Record<T, string | number>> = {},
+): void {
   // prom-client types exemplar labels as the metric's own label names; any names are allowed.
   const exemplarLabels = (ids ? { trace_id: ids.trace_id } : {}) as LabelValues<T>;
   histogram.observe({ labels, value, exemplarLabels });

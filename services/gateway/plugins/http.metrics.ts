@@ -30,6 +30,8 @@ export function createGatewayMetrics(registry: Registry) {
       name: 'aira_sse_relay_seconds',
       help: 'A token appended to a reply stream to it being written to an SSE client, every live token',
       buckets: latencyBuckets,
+      // The trace of the stream request the token was relayed on.
+      enableExemplars: true,
       registers: [registry],
     }),
     hop: new Histogram({

@@ -3,6 +3,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Gauge, Histogram } from 'prom-client';
 import { finalEvents, isStreamId, type StoredEvent } from '../../../shared/replies/reply.events';
+import { activeTraceIds, observeInTrace } from '../../../shared/telemetry/trace.context';
 import type { ConversationStore } from '../conversations/conversation.store';
 import { errorResponses, ReplyParams } from '../http.schemas';
 import { HttpError, notFound } from '../plugins/errors';
@@ -95,6 +96,8 @@ export const replyRoutes: FastifyPluginAsyncTypebox<ReplyRouteDeps> = async (app
       });
       res.write('retry: 1000\n\n');
       deps.metrics.open.inc();
+      // Tokens arrive on the stream hub's Redis callbacks, outside this request's context.
+      const traceIds = activeTraceIds();
       let firstToken = true;
       let finished = false;
       const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), deps.heartbeatMs);
@@ -117,7 +120,7 @@ export const replyRoutes: FastifyPluginAsyncTypebox<ReplyRouteDeps> = async (app
           if (event.type === 'token' && live) {
             // The entry id's first part is when Redis appended the token.
             const hop = Math.max(0, now - Number(event.id.split('-')[0])) / 1000;
-            deps.metrics.sseRelay.observe(hop);
+            observeInTrace(deps.metrics.sseRelay, hop, traceIds);
             if (firstToken) deps.metrics.relay.observe({ hop: 'relay' }, hop);
           }
           if (event.type === 'token') firstToken = false;
