@@ -22,6 +22,8 @@ interface Cached {
  * the sessions it has seen for `cacheMs`, so a signed-in request costs no Redis round trip; ending
  * a session is announced on the revocation channel, on which every gateway forgets it at once (and
  * a gateway whose subscriber connection was lost forgets them all, since it may have missed one).
+ * What it remembers counts only while it is listening: with the subscriber down, every session is
+ * asked of Redis again, and a Redis outage answers 503 rather than trusting what might be revoked.
  */
 export function createSessionStore(deps: {
   redis: Redis;
@@ -51,6 +53,8 @@ export function createSessionStore(deps: {
     });
   }
 
+  const listening = () => deps.subscriber?.status === 'ready';
+
   const remember = (tokenHash: string, session: Session) => {
     if (cacheMs === 0) return;
     cache.delete(tokenHash);
@@ -71,7 +75,7 @@ export function createSessionStore(deps: {
       if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return null;
       const tokenHash = hash(token);
       const cached = cache.get(tokenHash);
-      if (cached && Date.now() - cached.at < cacheMs) return cached.session;
+      if (cached && Date.now() - cached.at < cacheMs && listening()) return cached.session;
       const raw = await redis.getex(keys.session(tokenHash), 'EX', ttlSeconds);
       if (!raw) {
         cache.delete(tokenHash);
