@@ -4,8 +4,11 @@ import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as ecs from 'aws-cdk-lib/aws-ecs';
 import type * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { Construct } from 'constructs';
-import { FARGATE_MAX_STOP_TIMEOUT_SECONDS } from '../../shared/scaling/aws-scaling';
-import { type FleetScaling, stopTimeoutSeconds } from '../../shared/scaling/fleets.config';
+import {
+  FARGATE_MAX_STOP_TIMEOUT_SECONDS,
+  type FleetScaling,
+  stopTimeoutSeconds,
+} from '../../shared/scaling/fleets.config';
 
 /** ECS waits at most this long between SIGTERM and SIGKILL on Fargate. */
 export const ecsMaxStopTimeoutSeconds = FARGATE_MAX_STOP_TIMEOUT_SECONDS;

@@ -3,8 +3,12 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { ChatWorkerEnv } from '../../workers/chat/chat.config';
-import { FARGATE_MAX_STOP_TIMEOUT_SECONDS } from './aws-scaling';
-import { closeMarginSeconds, fleets, stopTimeoutSeconds } from './fleets.config';
+import {
+  closeMarginSeconds,
+  FARGATE_MAX_STOP_TIMEOUT_SECONDS,
+  fleets,
+  stopTimeoutSeconds,
+} from './fleets.config';
 
 describe('drain deadline and stop timeout', () => {
   it.each(Object.entries(fleets))(

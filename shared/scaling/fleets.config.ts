@@ -40,6 +40,9 @@ export const closeMarginSeconds = 15;
 export const stopTimeoutSeconds = (fleet: FleetScaling): number =>
   fleet.drainDeadlineSeconds + closeMarginSeconds;
 
+/** Fargate's ceiling for a container's stopTimeout: every fleet's stopTimeoutSeconds must fit it. */
+export const FARGATE_MAX_STOP_TIMEOUT_SECONDS = 120;
+
 export type FleetName = 'chat' | 'writer';
 
 export const fleets = {
