@@ -6,7 +6,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { META_CONTENT_SECURITY_POLICY } from './src/csp';
+import { META_CONTENT_SECURITY_POLICY } from '../shared/web/csp';
 
 const webDir = dirname(fileURLToPath(import.meta.url));
 const outdir = join(webDir, 'dist');

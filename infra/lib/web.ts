@@ -8,7 +8,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct, type IConstruct } from 'constructs';
-import { CONTENT_SECURITY_POLICY } from '../../web/src/csp';
+import { CONTENT_SECURITY_POLICY } from '../../shared/web/csp';
 import { accessLogPrefixes } from './access-logs';
 import { type ApiOrigin, gatewayPublicPaths } from './load-balancer';
 import { originVerifyHeaderName } from './secrets';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CONTENT_SECURITY_POLICY } from '../../web/src/csp';
+import { CONTENT_SECURITY_POLICY } from '../../shared/web/csp';
 import { albIngress, refOf, synth, useStack } from './synth';
 
 const stack = useStack();

@@ -39,7 +39,7 @@ import type { StreamHub } from './replies/stream.hub';
 import { createSurveyProgress } from './survey/survey.progress';
 import { surveyRoutes } from './survey/survey.routes';
 import '../../shared/jobs/formats';
-import { CONTENT_SECURITY_POLICY } from '../../web/src/csp';
+import { CONTENT_SECURITY_POLICY } from '../../shared/web/csp';
 
 export interface GatewayDeps {
   config: GatewayConfig;
