@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Queue, QueueEvents } from 'bullmq';
-import { buildChatJob, CHAT_JOB_NAME, CHAT_JOB_OPTIONS } from '../loadtest/flood/payloads';
-import { catalog } from '../shared/jobs/catalog';
+import { buildChatJob } from '../loadtest/flood/payloads';
+import { catalog, chatJobOf } from '../shared/jobs/catalog';
 import { createRedis } from '../shared/redis/connection';
 import { redisKeys } from '../shared/redis/keys';
 import { histogramQuantile, scrape } from './bench.metrics';
@@ -51,7 +51,8 @@ export async function chatCapacityBench(opts: { levels?: number[]; seconds?: num
         const job = buildChatJob(randomUUID());
         // A conversation that starts in Redis, as every conversation does: no database read for the prompt.
         await redis.set(keys.turnsComplete(job.conversationId), '1', 'EX', 600);
-        await queue.add(CHAT_JOB_NAME, job, { ...CHAT_JOB_OPTIONS, jobId: job.replyId });
+        const queued = chatJobOf(job);
+        await queue.add(queued.name, queued.data, queued.opts);
       };
       events.on('completed', () => {
         if (measuring) completed += 1;

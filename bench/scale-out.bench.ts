@@ -3,9 +3,9 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Queue } from 'bullmq';
-import { buildChatJob, CHAT_JOB_NAME, CHAT_JOB_OPTIONS } from '../loadtest/flood/payloads';
+import { buildChatJob } from '../loadtest/flood/payloads';
 import { buildRuntime } from '../scripts/build';
-import { catalog } from '../shared/jobs/catalog';
+import { catalog, chatJobOf } from '../shared/jobs/catalog';
 import { fleets } from '../shared/scaling/fleets.config';
 import { createLogger, type Logger } from '../shared/telemetry/logger';
 import { repoRoot } from '../test/harness/processes';
@@ -123,10 +123,7 @@ export async function scaleOutBench(opts: { jobs?: number; maxWorkers?: number }
     await sleep(10_000);
     const initial = new Set(running().map((w) => w.id));
 
-    const batch = Array.from({ length: jobs }, () => {
-      const jobId = randomUUID();
-      return { name: CHAT_JOB_NAME, data: buildChatJob(jobId), opts: { ...CHAT_JOB_OPTIONS, jobId } };
-    });
+    const batch = Array.from({ length: jobs }, () => chatJobOf(buildChatJob(randomUUID())));
     const loadBefore = loadAverage();
     const enqueueStart = performance.now();
     await queue.addBulk(batch);

@@ -27,7 +27,7 @@ describe('bad input', () => {
       ['unknown field', await user.request('POST', path, { content: 'hi', role: 'system' }), 400],
       ['missing field', await user.request('POST', path, {}), 400],
       ['empty message', await user.request('POST', path, { content: '   ' }), 400],
-      ['oversize message', await user.request('POST', path, { content: 'x'.repeat(4001) }), 413],
+      ['oversize message', await user.request('POST', path, { content: 'x'.repeat(4001) }), 400],
       ['oversize body', await user.request('POST', path, { content: 'x'.repeat(70_000) }), 413],
       ['array body', await user.request('POST', path, [1, 2]), 400],
       ['not JSON', await user.request('POST', path, 'hello', { 'content-type': 'text/plain' }), 415],
@@ -104,6 +104,13 @@ describe('bad input', () => {
         { code: 'field_invalid', field: 'title' },
       ],
       ['array body', await user.request('POST', '/api/conversations', [1]), { code: 'invalid_body' }],
+      [
+        'long message',
+        await user.request('POST', `/api/conversations/${conversationId}/messages`, {
+          content: '😀'.repeat(4001),
+        }),
+        { code: 'field_too_long', field: 'content', limit: 4000 },
+      ],
     ];
     for (const [name, res, error] of cases) {
       expect.soft(res.status, name).toBe(400);

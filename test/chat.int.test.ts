@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MESSAGE_MAX_CHARS_DEFAULT } from '../services/gateway/http.limits';
 import { createClient, eventually, replyText } from './harness/client';
 import { dialects } from './harness/databases';
 import { type Stack, startStack } from './harness/stack';
@@ -91,5 +92,31 @@ describe.each(dialects)('chat path on %s', (database) => {
     const after = await carol.stream(replyId, { lastEventId: done.id });
     expect(after.status).toBe(200);
     expect(after.events).toEqual([]);
+  });
+
+  it('counts a message in code points: one of MESSAGE_MAX_CHARS emoji is answered and stored, one more is refused', async () => {
+    const dave = await createClient(stack.baseUrl).guest();
+    const conversationId = await dave.conversation();
+    const limit = MESSAGE_MAX_CHARS_DEFAULT;
+    const content = '😀'.repeat(limit);
+    // Twice as many UTF-16 units as the limit: nothing past the gateway may count those.
+    expect(content.length).toBe(2 * limit);
+    const { replyId, userMessageId } = await dave.send(conversationId, content);
+    const { events } = await dave.stream(replyId);
+    expect(events.at(-1)?.event).toBe('done');
+    const rows = await eventually(
+      () =>
+        stack.db.selectFrom('messages').selectAll().where('conversation_id', '=', conversationId).execute(),
+      (r) => r.length === 2,
+    );
+    expect(rows.find((r) => r.id === userMessageId)?.content).toBe(content);
+    expect(rows.find((r) => r.id === replyId)?.status).toBe('complete');
+
+    const over = await dave.request('POST', `/api/conversations/${conversationId}/messages`, {
+      content: `${content}😀`,
+    });
+    expect(over.status).toBe(400);
+    expect(over.json?.error).toMatchObject({ code: 'field_too_long', field: 'content', limit });
+    expect(typeof over.json?.error?.message).toBe('string');
   });
 });

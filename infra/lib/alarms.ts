@@ -11,6 +11,7 @@ import {
   queueDimensionName,
   queueMetricsNamespace,
 } from '../../services/queue-metrics/queue-metrics.names';
+import { catalog } from '../../shared/jobs/catalog';
 import { fleets } from '../../shared/scaling/fleets.config';
 import type { Data } from './data';
 import type { Queues } from './queues';
@@ -50,13 +51,13 @@ export class Alarms extends Construct {
     // (scaling should have caught up by then).
     this.add(
       'WritesDlqNotEmpty',
-      'A write failed 5 times and was parked in aira-writes-dlq.fifo',
+      `A write failed ${catalog.writes.maxReceiveCount} times and was parked in ${catalog.writes.deadLetter.name}`,
       queues.writesDlq.metricApproximateNumberOfMessagesVisible({ period: minute, statistic: 'Maximum' }),
       { threshold: 0 },
     );
     this.add(
       'WritesQueueAge',
-      `Oldest message in aira-writes.fifo is older than its ${fleets.writer.queueAgeSloSeconds} s SLO`,
+      `Oldest message in ${catalog.writes.name} is older than its ${fleets.writer.queueAgeSloSeconds} s SLO`,
       queues.writes.metricApproximateAgeOfOldestMessage({ period: minute, statistic: 'Maximum' }),
       { threshold: fleets.writer.queueAgeSloSeconds, evaluationPeriods: 5, datapointsToAlarm: 3 },
     );

@@ -1,14 +1,12 @@
 import { Duration } from 'aws-cdk-lib';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-
-/** A message is tried this many times before it is parked in the dead-letter queue. */
-export const writesMaxReceiveCount = 5;
+import { catalog } from '../../shared/jobs/catalog';
 
 /**
- * The durable-writes FIFO queue and its dead-letter queue. The names are stored contracts with
- * the services (docs/METRICS.md): the services get the URLs, but operators and dashboards use
- * the names.
+ * The durable-writes FIFO queue and its dead-letter queue, named and set as the job catalog
+ * (shared/jobs/catalog.ts) declares them. The names are stored contracts with the services
+ * (docs/METRICS.md): the services get the URLs, but operators and dashboards use the names.
  */
 export class Queues extends Construct {
   readonly writes: sqs.Queue;
@@ -16,16 +14,17 @@ export class Queues extends Construct {
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
+    const spec = catalog.writes;
     this.writesDlq = new sqs.Queue(this, 'WritesDlq', {
-      queueName: 'aira-writes-dlq.fifo',
-      fifo: true,
+      queueName: spec.deadLetter.name,
+      fifo: spec.fifo,
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
-      retentionPeriod: Duration.days(14),
+      retentionPeriod: Duration.seconds(spec.deadLetter.retentionSeconds),
     });
     this.writes = new sqs.Queue(this, 'Writes', {
-      queueName: 'aira-writes.fifo',
-      fifo: true,
+      queueName: spec.name,
+      fifo: spec.fifo,
       // Producers set a deduplication id; content-based deduplication only covers any that do not.
       contentBasedDeduplication: true,
       // Ordering is per user (message group), so high-throughput FIFO keeps users independent.
@@ -33,10 +32,9 @@ export class Queues extends Construct {
       fifoThroughputLimit: sqs.FifoThroughputLimit.PER_MESSAGE_GROUP_ID,
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
-      // Longer than a writer batch takes, so a slow batch is not redelivered while it is written.
-      visibilityTimeout: Duration.seconds(60),
-      retentionPeriod: Duration.days(4),
-      deadLetterQueue: { queue: this.writesDlq, maxReceiveCount: writesMaxReceiveCount },
+      visibilityTimeout: Duration.seconds(spec.visibilityTimeoutSeconds),
+      retentionPeriod: Duration.seconds(spec.retentionSeconds),
+      deadLetterQueue: { queue: this.writesDlq, maxReceiveCount: spec.maxReceiveCount },
     });
   }
 }

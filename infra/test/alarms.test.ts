@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { catalog } from '../../shared/jobs/catalog';
 import { fleets } from '../../shared/scaling/fleets.config';
 import { refOf, useStack } from './synth';
 
@@ -41,7 +42,7 @@ describe('alarms', () => {
 
   it('fire as soon as the DLQ holds a message', () => {
     const [dlqId] = Object.entries(stack().resources('AWS::SQS::Queue')).find(
-      ([, q]) => q.Properties.QueueName === 'aira-writes-dlq.fifo',
+      ([, q]) => q.Properties.QueueName === catalog.writes.deadLetter.name,
     ) ?? [''];
     const [alarm] = alarmOn('ApproximateNumberOfMessagesVisible');
     expect(JSON.stringify(alarm?.Dimensions)).toContain(dlqId);

@@ -1,6 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { writesMaxReceiveCount } from '../lib/queues';
+import { catalog } from '../../shared/jobs/catalog';
 import { refOf, useStack } from './synth';
 
 const stack = useStack();
@@ -268,12 +268,12 @@ describe('data security groups', () => {
 });
 
 describe('SQS writes queue', () => {
-  it('is FIFO and sends a message to the FIFO DLQ after 5 receives', () => {
+  it('is FIFO and sends a message to the FIFO DLQ after the catalog’s receives', () => {
     const queues = stack().resources('AWS::SQS::Queue');
     const [writesId, writes] =
-      Object.entries(queues).find(([, q]) => q.Properties.QueueName === 'aira-writes.fifo') ?? [];
+      Object.entries(queues).find(([, q]) => q.Properties.QueueName === catalog.writes.name) ?? [];
     const [dlqId, dlq] =
-      Object.entries(queues).find(([, q]) => q.Properties.QueueName === 'aira-writes-dlq.fifo') ?? [];
+      Object.entries(queues).find(([, q]) => q.Properties.QueueName === catalog.writes.deadLetter.name) ?? [];
     expect(writesId && dlqId).toBeTruthy();
     expect(writes?.Properties.FifoQueue).toBe(true);
     expect(dlq?.Properties.FifoQueue).toBe(true);
@@ -281,8 +281,8 @@ describe('SQS writes queue', () => {
       maxReceiveCount: number;
       deadLetterTargetArn: unknown;
     };
-    expect(redrive.maxReceiveCount).toBe(5);
-    expect(writesMaxReceiveCount).toBe(5);
+    expect(redrive.maxReceiveCount).toBe(catalog.writes.maxReceiveCount);
+    expect(writes?.Properties.VisibilityTimeout).toBe(catalog.writes.visibilityTimeoutSeconds);
     expect(refOf(redrive.deadLetterTargetArn)).toBe(dlqId);
   });
 

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
+import { chatJobOf } from '../../shared/jobs/catalog';
 import type { FloodTarget } from './flood.target';
-import { buildChatJob, CHAT_JOB_NAME, CHAT_JOB_OPTIONS } from './payloads';
+import { buildChatJob } from './payloads';
 
 export interface BullmqTargetOptions {
   readonly redisUrl: string;
@@ -33,10 +34,7 @@ export function createBullmqTarget(options: BullmqTargetOptions): FloodTarget {
     },
     async send(n) {
       await ready;
-      const jobs = Array.from({ length: n }, () => {
-        const jobId = randomUUID();
-        return { name: CHAT_JOB_NAME, data: buildChatJob(jobId), opts: { ...CHAT_JOB_OPTIONS, jobId } };
-      });
+      const jobs = Array.from({ length: n }, () => chatJobOf(buildChatJob(randomUUID())));
       await queue.addBulk(jobs);
     },
     async close() {

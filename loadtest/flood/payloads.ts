@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { assertChatJob, assertWriteMessage, catalog } from '../../shared/jobs/catalog';
+import { assertPayload } from '../../shared/jobs/catalog';
 import type { ChatJob } from '../../shared/jobs/chat.job';
 import type { WriteOf } from '../../shared/jobs/writes.messages';
 import { survey } from '../../shared/survey/survey';
@@ -9,12 +9,6 @@ import { survey } from '../../shared/survey/survey';
  * a flood is only meaningful if workers accept what it enqueues.
  */
 
-/** BullMQ job name used for flooded chat jobs. */
-export const CHAT_JOB_NAME = 'reply';
-
-/** The catalog's options for chat jobs (retries, backoff, trimming of finished jobs). */
-export const CHAT_JOB_OPTIONS = catalog.chat.options;
-
 // Flooded traffic is spread over this many made-up users (and so SQS message groups).
 const FLOOD_USERS = Array.from({ length: 256 }, () => randomUUID());
 
@@ -22,7 +16,7 @@ function floodUser(): string {
   return FLOOD_USERS[Math.floor(Math.random() * FLOOD_USERS.length)]!;
 }
 
-/** Payload of one chat job; `replyId` is also the BullMQ job id. */
+/** Payload of one chat job (`chatJobOf` makes it a BullMQ job whose id is the reply id). */
 export function buildChatJob(replyId: string): ChatJob {
   const job: ChatJob = {
     v: 1,
@@ -35,19 +29,14 @@ export function buildChatJob(replyId: string): ChatJob {
     content: 'Say hello in one short sentence.',
     enqueuedAt: Date.now(),
   };
-  assertChatJob(job);
+  assertPayload('chat', job);
   return job;
-}
-
-/** One durable write for the SQS FIFO queue: `groupId` keeps one user's writes in order. */
-export interface WriteMessage {
-  readonly groupId: string;
-  readonly body: WriteOf<'survey.answers'>;
 }
 
 let revision = Date.now() * 1000;
 
-export function buildWriteMessage(): WriteMessage {
+/** One durable write for the SQS FIFO queue, as the gateway sends survey answers. */
+export function buildWriteMessage(): WriteOf<'survey.answers'> {
   const userId = floodUser();
   const question = survey.questions[Math.floor(Math.random() * survey.questions.length)]!;
   const body: WriteOf<'survey.answers'> = {
@@ -59,6 +48,6 @@ export function buildWriteMessage(): WriteMessage {
     answers: [{ questionId: question.id, value: question.options[0]!.value }],
     at: Date.now(),
   };
-  assertWriteMessage(body);
-  return { groupId: userId, body };
+  assertPayload('writes', body);
+  return body;
 }

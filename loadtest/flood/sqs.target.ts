@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { SendMessageBatchCommand, type SendMessageBatchCommandOutput } from '@aws-sdk/client-sqs';
+import { writeEntryOf } from '../../shared/sqs/writes.producer';
 import { OpError } from '../http/http.client';
 import type { FloodTarget } from './flood.target';
 import { buildWriteMessage } from './payloads';
@@ -19,18 +19,13 @@ export interface SqsTargetOptions {
 // SendMessageBatch takes at most 10 entries.
 const SQS_BATCH_MAX = 10;
 
-/** Sends write messages to the FIFO queue with a group id per user and a fresh dedup id each. */
+/** Sends write messages to the FIFO queue with the group and deduplication ids the catalog gives them. */
 export function createSqsTarget(options: SqsTargetOptions): FloodTarget {
   const sendBatch = async (size: number) => {
-    const Entries = Array.from({ length: size }, (_, i) => {
-      const message = buildWriteMessage();
-      return {
-        Id: String(i),
-        MessageBody: JSON.stringify(message.body),
-        MessageGroupId: message.groupId,
-        MessageDeduplicationId: randomUUID(),
-      };
-    });
+    const Entries = Array.from({ length: size }, (_, i) => ({
+      Id: String(i),
+      ...writeEntryOf(buildWriteMessage()),
+    }));
     const out = await options.client.send(
       new SendMessageBatchCommand({ QueueUrl: options.queueUrl, Entries }),
     );

@@ -1,3 +1,4 @@
+import { catalog } from '../../shared/jobs/catalog';
 import { fleets } from '../../shared/scaling/fleets.config';
 import { type Dashboard, dashboard, green, histogramQuantile, red } from './dashboard.builder';
 
@@ -35,7 +36,12 @@ export function queuesDashboard(): Dashboard {
         min: 0,
         width: 8,
         thresholds: [green(), red(fleets.chat.queueAgeSloSeconds)],
-        queries: [{ expr: 'queue:aira_queue_oldest_age_seconds:max{queue="chat"}', legend: 'chat' }],
+        queries: [
+          {
+            expr: `queue:aira_queue_oldest_age_seconds:max{queue="${catalog.chat.name}"}`,
+            legend: catalog.chat.name,
+          },
+        ],
       },
       {
         kind: 'timeseries',
@@ -48,21 +54,20 @@ export function queuesDashboard(): Dashboard {
         thresholds: [green(), red(fleets.writer.queueAgeSloSeconds)],
         queries: [
           {
-            expr: 'queue:aira_queue_oldest_age_seconds:max{queue="aira-writes.fifo"}',
-            legend: 'aira-writes.fifo',
+            expr: `queue:aira_queue_oldest_age_seconds:max{queue="${catalog.writes.name}"}`,
+            legend: catalog.writes.name,
           },
         ],
       },
       {
         kind: 'stat',
         title: 'Dead-lettered writes',
-        description:
-          'Messages in aira-writes-dlq.fifo: survey answers or chat turns that were not saved. Anything above 0 for a minute alerts.',
+        description: `Messages in ${catalog.writes.deadLetter.name}: survey answers or chat turns that were not saved. Anything above 0 for a minute alerts.`,
         width: 8,
         thresholds: [green(), red(1)],
         queries: [
           {
-            expr: 'sum(queue_state:aira_queue_depth:max{queue="aira-writes-dlq.fifo"}) or vector(0)',
+            expr: `sum(queue_state:aira_queue_depth:max{queue="${catalog.writes.deadLetter.name}"}) or vector(0)`,
             legend: 'dead-lettered',
           },
         ],

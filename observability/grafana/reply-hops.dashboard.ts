@@ -1,3 +1,4 @@
+import { catalog } from '../../shared/jobs/catalog';
 import { fleets } from '../../shared/scaling/fleets.config';
 import {
   type Dashboard,
@@ -142,8 +143,8 @@ export function replyHopsDashboard(): Dashboard {
         thresholds: [green(), red(fleets.writer.queueAgeSloSeconds)],
         queries: [
           {
-            expr: 'queue:aira_queue_oldest_age_seconds:max{queue="aira-writes.fifo"}',
-            legend: 'aira-writes.fifo',
+            expr: `queue:aira_queue_oldest_age_seconds:max{queue="${catalog.writes.name}"}`,
+            legend: catalog.writes.name,
           },
         ],
       },

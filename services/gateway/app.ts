@@ -33,6 +33,7 @@ import { clientErrorHandler, frameworkErrors, registerErrorHandling } from './pl
 import { createGatewayMetrics, registerHttpMetrics } from './plugins/http.metrics';
 import { registerSecurity } from './plugins/security';
 import { registerTraceHeader } from './plugins/trace.header';
+import { messageRoutes } from './replies/message.routes';
 import { replyRoutes } from './replies/reply.routes';
 import { createReplyService } from './replies/reply.service';
 import type { StreamHub } from './replies/stream.hub';
@@ -151,10 +152,10 @@ export async function buildGateway(deps: GatewayDeps) {
       ttlSeconds: config.SESSION_TTL_S,
     }),
   });
-  await app.register(conversationRoutes, {
+  await app.register(conversationRoutes, { requireUser, users, conversations });
+  await app.register(messageRoutes, {
     requireUser,
-    users,
-    conversations,
+    findConversation: conversations.find,
     replies,
     messageMaxChars: config.MESSAGE_MAX_CHARS,
     chatRateLimit: config.RATE_LIMIT_CHAT_PER_MIN,
@@ -162,7 +163,6 @@ export async function buildGateway(deps: GatewayDeps) {
   await app.register(replyRoutes, {
     requireUser,
     replies,
-    conversations,
     hub: deps.hub,
     heartbeatMs: config.SSE_HEARTBEAT_MS,
     metrics: { open: metrics.streamsOpen, relay: metrics.hop, sseRelay: metrics.sseRelay },

@@ -25,7 +25,8 @@ export const ERROR_CODES = {
   rate_limited: 'Over RATE_LIMIT_AUTH_PER_MIN or RATE_LIMIT_CHAT_PER_MIN; wait for Retry-After.',
   not_found: 'No such route, or no such conversation or reply for this user.',
   empty_message: 'The message is empty once trimmed.',
-  message_too_long: 'The message has more than MESSAGE_MAX_CHARS code points once trimmed.',
+  message_too_long:
+    'No longer sent: a message over MESSAGE_MAX_CHARS code points is a 400 `field_too_long` on `content`, with the `limit`.',
   wrong_version: 'The answers are for another survey version; reload the survey.',
   unknown_question: 'An answer names a question the survey does not have.',
   invalid_value: 'An answer is not one of its question’s options.',

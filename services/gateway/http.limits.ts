@@ -7,5 +7,5 @@ export const PASSWORD_MAX_CHARS = 200;
 export const DISPLAY_NAME_MAX_CHARS = 100;
 /** A conversation title; the database column holds 200. */
 export const TITLE_MAX_CHARS = 100;
-/** The default of MESSAGE_MAX_CHARS; a gateway configured otherwise says so with `message_too_long`. */
+/** The default of MESSAGE_MAX_CHARS; a gateway configured otherwise names its limit in `field_too_long`. */
 export const MESSAGE_MAX_CHARS_DEFAULT = 4000;

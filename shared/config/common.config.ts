@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import { catalog } from '../jobs/catalog';
 
 const Part = (description: string) => Type.Optional(Type.String({ minLength: 1, description }));
 
@@ -46,7 +47,7 @@ export const commonEnv = {
   SQS_WRITES_QUEUE_URL: Type.Optional(Type.String()),
   SQS_WRITES_DLQ_URL: Type.Optional(Type.String()),
   // Queue names, overridable so tests and parallel stacks never share a queue.
-  SQS_WRITES_QUEUE_NAME: Type.String({ default: 'aira-writes.fifo', pattern: '\\.fifo$' }),
+  SQS_WRITES_QUEUE_NAME: Type.String({ default: catalog.writes.name, pattern: '\\.fifo$' }),
   // OTLP/HTTP collector for traces (e.g. http://127.0.0.1:4318); unset turns tracing off. Read by
   // the preload shared/telemetry/instrument.ts, and here so BullMQ carries trace context only then.
   OTEL_EXPORTER_OTLP_ENDPOINT: Type.Optional(Type.String({ pattern: '^https?://' })),

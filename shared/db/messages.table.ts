@@ -1,7 +1,7 @@
 import type { Insertable, Selectable } from 'kysely';
+import type { EndedStatus } from '../replies/turn';
 
 export type MessageRole = 'user' | 'assistant';
-export type MessageStatus = 'complete' | 'cancelled' | 'failed';
 
 export interface MessagesTable {
   /** For an assistant message this is the reply id (the BullMQ job id). */
@@ -12,7 +12,7 @@ export interface MessagesTable {
   reply_id: string;
   role: MessageRole;
   content: string;
-  status: MessageStatus;
+  status: EndedStatus;
   finish_reason: string | null;
   prompt_tokens: number | null;
   completion_tokens: number | null;

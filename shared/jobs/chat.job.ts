@@ -19,7 +19,11 @@ export const ChatJob = Type.Object({
   userId: Type.String({ format: 'uuid' }),
   personaId: Type.String({ minLength: 1, maxLength: 40 }),
   lang: Lang,
-  content: Type.String({ minLength: 1, maxLength: 8000 }),
+  /**
+   * Not limited in length here: the gateway's route enforced MESSAGE_MAX_CHARS in code points (what
+   * a person types); a bound in UTF-16 units here would refuse an accepted message of emoji.
+   */
+  content: Type.String({ minLength: 1 }),
   /** Epoch ms when the gateway accepted the message (the start of the reply's clock). */
   enqueuedAt: Type.Number(),
   trace: Type.Optional(TraceCarrier),

@@ -1,4 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox';
+import { EndedStatus, Usage } from '../replies/turn';
 
 // Bodies of messages on the SQS `writes` queue. A message may sit in the queue (or the dead-letter
 // queue) across a deploy, so fields are only ever added as optional; `v` is bumped only with a
@@ -25,30 +26,21 @@ export const ConversationCreated = Type.Object({
   at: Ms,
 });
 
-export const ReplyStatus = Type.Union([
-  Type.Literal('complete'),
-  Type.Literal('cancelled'),
-  Type.Literal('failed'),
-]);
-export type ReplyStatus = Static<typeof ReplyStatus>;
-
-export const Usage = Type.Object({
-  promptTokens: Type.Integer({ minimum: 0 }),
-  completionTokens: Type.Integer({ minimum: 0 }),
-});
-export type Usage = Static<typeof Usage>;
-
-/** A finished chat turn: the user message and the assistant reply (done, cancelled or failed). */
+/**
+ * A finished chat turn: the user message and the assistant reply (done, cancelled or failed), as
+ * shared/replies/turn.ts makes it. The message's length is not limited here: the gateway enforced
+ * MESSAGE_MAX_CHARS in code points, and a UTF-16 bound here would refuse a message it accepted.
+ */
 export const ChatTurn = Type.Object({
   v: Type.Literal(1),
   kind: Type.Literal('chat.turn'),
   userId: Id,
   conversationId: Id,
   replyId: Id,
-  user: Type.Object({ id: Id, content: Type.String({ maxLength: 8000 }), at: Ms }),
+  user: Type.Object({ id: Id, content: Type.String(), at: Ms }),
   assistant: Type.Object({
     content: Type.String(),
-    status: ReplyStatus,
+    status: EndedStatus,
     finishReason: Type.Union([Type.String({ maxLength: 32 }), Type.Null()]),
     usage: Type.Union([Usage, Type.Null()]),
     at: Ms,

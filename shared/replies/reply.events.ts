@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { Usage } from '../jobs/writes.messages';
 import { registerScripts } from '../redis/scripts';
+import type { ReplyEnd, Usage } from './turn';
 
 /** Per-hop times of one reply, in milliseconds, reported with `done`. */
 export interface ReplyTimings {
@@ -22,6 +22,30 @@ export type ReplyEvent =
 
 export type ReplyEventType = ReplyEvent['type'];
 export const finalEvents: ReadonlySet<ReplyEventType> = new Set(['done', 'cancelled', 'error']);
+
+/**
+ * The final event of a reply that ended so: the one a worker appends, and the one the gateway
+ * replays for a reply whose stream is gone.
+ */
+export function finalEventOf(end: ReplyEnd): ReplyEvent {
+  switch (end.status) {
+    case 'complete':
+      return {
+        type: 'done',
+        data: { finishReason: end.finishReason, usage: end.usage, timings: end.timings },
+      };
+    case 'cancelled':
+      return { type: 'cancelled', data: { content: end.content } };
+    case 'failed':
+      return {
+        type: 'error',
+        data: end.error ?? {
+          code: 'llm_failed',
+          message: 'The reply could not be generated. Please try again.',
+        },
+      };
+  }
+}
 
 /**
  * The attempt that owns a reply: each attempt of a chat job writes a fresh token to the reply hash

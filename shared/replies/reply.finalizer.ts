@@ -1,20 +1,19 @@
 import type { Redis } from 'ioredis';
 import type { ChatJob } from '../jobs/chat.job';
-import type { ReplyStatus, Usage, WriteOf } from '../jobs/writes.messages';
 import type { RedisKeys } from '../redis/keys';
 import { registerScripts } from '../redis/scripts';
 import type { WritesProducer } from '../sqs/writes.producer';
-import type { ReplyEvent, ReplyTimings } from './reply.events';
-import type { PendingTurn, Turn, TurnsPolicy } from './turns';
-
-export interface ReplyEnd {
-  status: ReplyStatus;
-  content: string;
-  finishReason: string | null;
-  usage: Usage | null;
-  error?: { code: string; message: string };
-  timings?: ReplyTimings;
-}
+import { finalEventOf } from './reply.events';
+import {
+  type EndedStatus,
+  endedTurn,
+  endOfTurn,
+  type RecentMessage,
+  type ReplyEnd,
+  type Turn,
+  type TurnsPolicy,
+  turnWrite,
+} from './turn';
 
 export interface FinalizerDeps {
   redis: Redis;
@@ -22,25 +21,6 @@ export interface FinalizerDeps {
   writes: WritesProducer;
   streamTtlSeconds: number;
   turns: TurnsPolicy;
-}
-
-/** The durable write of a finished turn: the user message and the assistant reply. */
-export function turnMessage(job: ChatJob, end: ReplyEnd, at: number): WriteOf<'chat.turn'> {
-  return {
-    v: 1,
-    kind: 'chat.turn',
-    userId: job.userId,
-    conversationId: job.conversationId,
-    replyId: job.replyId,
-    user: { id: job.userMessageId, content: job.content, at: job.enqueuedAt },
-    assistant: {
-      content: end.content,
-      status: end.status,
-      finishReason: end.finishReason,
-      usage: end.usage,
-      at,
-    },
-  };
 }
 
 /**
@@ -58,27 +38,9 @@ export async function finalizeReply(
   owner?: string,
 ): Promise<boolean> {
   const at = Date.now();
-  const pending: PendingTurn = {
-    replyId: job.replyId,
-    user: { id: job.userMessageId, content: job.content, at: job.enqueuedAt },
-    assistant: {
-      status: end.status,
-      content: end.content,
-      finishReason: end.finishReason,
-      usage: end.usage,
-      at,
-    },
-  };
-  const event: ReplyEvent =
-    end.status === 'complete'
-      ? { type: 'done', data: { finishReason: end.finishReason, usage: end.usage, timings: end.timings } }
-      : end.status === 'cancelled'
-        ? { type: 'cancelled', data: { content: end.content } }
-        : {
-            type: 'error',
-            data: end.error ?? { code: 'llm_failed', message: 'The reply could not be generated.' },
-          };
-  const turn: Turn | undefined =
+  const pending = endedTurn(job, end, at);
+  const event = finalEventOf(end);
+  const recent: RecentMessage | undefined =
     end.status === 'complete' && end.content
       ? { id: job.replyId, role: 'assistant', content: end.content, at }
       : undefined;
@@ -93,7 +55,7 @@ export async function finalizeReply(
     deps.turns.ttlSeconds,
     end.status,
     at,
-    turn ? JSON.stringify(turn) : '',
+    recent ? JSON.stringify(recent) : '',
     deps.turns.max,
     event.type,
     JSON.stringify(event.data),
@@ -102,7 +64,7 @@ export async function finalizeReply(
     deps.keys.replyLive(job.replyId),
   );
   if (ended !== 1) return false;
-  await deps.writes.send(turnMessage(job, end, at));
+  await deps.writes.send(turnWrite(job, end, at));
   return true;
 }
 
@@ -110,12 +72,12 @@ export async function finalizeReply(
 export async function resendFinishedTurn(
   deps: FinalizerDeps,
   job: ChatJob,
-): Promise<ReplyStatus | undefined> {
+): Promise<EndedStatus | undefined> {
   const raw = await deps.redis.hget(deps.keys.pendingTurns(job.conversationId), job.replyId);
   if (!raw) return undefined;
-  const pending = JSON.parse(raw) as PendingTurn;
-  if (pending.assistant.status === 'streaming') return undefined;
-  const { status, content, finishReason, usage, at } = pending.assistant;
-  await deps.writes.send(turnMessage(job, { status, content, finishReason, usage }, at));
-  return status;
+  const pending = JSON.parse(raw) as Turn;
+  const end = endOfTurn(pending);
+  if (!end) return undefined;
+  await deps.writes.send(turnWrite(job, end, pending.assistant.at));
+  return end.status;
 }

@@ -4,7 +4,7 @@ import {
   GetQueueUrlCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
-import { catalog } from '../jobs/catalog';
+import { catalog, dlqNameFor } from '../jobs/catalog';
 
 export interface SqsConfig {
   SQS_ENDPOINT?: string | undefined;
@@ -35,9 +35,6 @@ export function createSqs(config: Pick<SqsConfig, 'SQS_ENDPOINT' | 'AWS_REGION'>
   });
 }
 
-/** The dead-letter queue's name for a FIFO queue: `x.fifo` → `x-dlq.fifo`. */
-export const dlqNameFor = (name: string) => name.replace(/\.fifo$/, '-dlq.fifo');
-
 /**
  * Finds the writes queue and its dead-letter queue. On an emulator they are created if missing
  * (in AWS the CDK app owns them, and their URLs come from the environment).
@@ -58,7 +55,10 @@ export async function resolveWritesQueues(sqs: SQSClient, config: SqsConfig): Pr
   const dlq = await sqs.send(
     new CreateQueueCommand({
       QueueName: dlqName,
-      Attributes: { FifoQueue: 'true', MessageRetentionPeriod: '1209600' },
+      Attributes: {
+        FifoQueue: String(catalog.writes.fifo),
+        MessageRetentionPeriod: String(catalog.writes.deadLetter.retentionSeconds),
+      },
     }),
   );
   const dlqArn = await sqs.send(
@@ -68,8 +68,9 @@ export async function resolveWritesQueues(sqs: SQSClient, config: SqsConfig): Pr
     new CreateQueueCommand({
       QueueName: name,
       Attributes: {
-        FifoQueue: 'true',
-        VisibilityTimeout: '30',
+        FifoQueue: String(catalog.writes.fifo),
+        VisibilityTimeout: String(catalog.writes.visibilityTimeoutSeconds),
+        MessageRetentionPeriod: String(catalog.writes.retentionSeconds),
         RedrivePolicy: JSON.stringify({
           deadLetterTargetArn: dlqArn.Attributes!.QueueArn,
           maxReceiveCount: catalog.writes.maxReceiveCount,

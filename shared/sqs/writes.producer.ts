@@ -1,24 +1,7 @@
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { context, propagation } from '@opentelemetry/api';
-import { assertWriteMessage } from '../jobs/catalog';
+import { assertPayload, catalog } from '../jobs/catalog';
 import type { WriteMessage } from '../jobs/writes.messages';
-
-/**
- * The FIFO deduplication id of a write: the same logical write always gets the same id, so a
- * producer that retries a send inside SQS's 5-minute window sends it once.
- */
-export function dedupeIdOf(message: WriteMessage): string {
-  switch (message.kind) {
-    case 'user.created':
-      return `user:${message.userId}`;
-    case 'conversation.created':
-      return `conversation:${message.conversationId}`;
-    case 'chat.turn':
-      return `turn:${message.replyId}`;
-    case 'survey.answers':
-      return `answers:${message.userId}:${message.surveyVersion}:${message.revision}`;
-  }
-}
 
 /**
  * The SQS body of a write: its JSON, with U+FFFE and U+FFFF written as `\ufffe` / `\uffff`. SQS
@@ -39,6 +22,30 @@ export interface WritesProducer {
 }
 
 type Entry = NonNullable<SendMessageBatchCommand['input']['Entries']>[number];
+
+/**
+ * A write as one SendMessageBatch entry (the caller numbers it): checked against the catalog's
+ * schema, with the catalog's group and deduplication ids.
+ */
+export function writeEntryOf(
+  message: WriteMessage,
+  attributes?: WriteAttributes,
+): Omit<Entry, 'Id'> & { MessageGroupId: string } {
+  assertPayload('writes', message);
+  // Every write carries the sender's trace context (W3C traceparent/tracestate), so the writer's
+  // batch span can link to the request or reply that caused it. Nothing is added with tracing off.
+  const carried: WriteAttributes = {};
+  propagation.inject(context.active(), carried);
+  const entries = Object.entries({ ...carried, ...attributes });
+  return {
+    MessageBody: sqsBodyOf(message),
+    MessageGroupId: catalog.writes.groupKey(message),
+    MessageDeduplicationId: catalog.writes.dedupeKey(message),
+    MessageAttributes: entries.length
+      ? Object.fromEntries(entries.map(([k, v]) => [k, { DataType: 'String', StringValue: v }]))
+      : undefined,
+  };
+}
 
 interface Pending {
   entry: Omit<Entry, 'Id'>;
@@ -66,23 +73,6 @@ export function createWritesProducer(deps: {
   const groupsInFlight = new Map<string, number>();
   let inFlight = 0;
   let scheduled = false;
-
-  const toEntry = (message: WriteMessage, attributes?: WriteAttributes): Omit<Entry, 'Id'> => {
-    assertWriteMessage(message);
-    // Every write carries the sender's trace context (W3C traceparent/tracestate), so the writer's
-    // batch span can link to the request or reply that caused it. Nothing is added with tracing off.
-    const carried: WriteAttributes = {};
-    propagation.inject(context.active(), carried);
-    const entries = Object.entries({ ...carried, ...attributes });
-    return {
-      MessageBody: sqsBodyOf(message),
-      MessageGroupId: message.userId,
-      MessageDeduplicationId: dedupeIdOf(message),
-      MessageAttributes: entries.length
-        ? Object.fromEntries(entries.map(([k, v]) => [k, { DataType: 'String', StringValue: v }]))
-        : undefined,
-    };
-  };
 
   /** The next batch: waiting writes in order, none of a group already on its way or skipped here. */
   const takeBatch = (): Pending[] => {
@@ -148,7 +138,8 @@ export function createWritesProducer(deps: {
 
   const enqueue = (message: WriteMessage, attributes?: WriteAttributes) =>
     new Promise<void>((resolve, reject) => {
-      waiting.push({ entry: toEntry(message, attributes), group: message.userId, resolve, reject });
+      const entry = writeEntryOf(message, attributes);
+      waiting.push({ entry, group: entry.MessageGroupId, resolve, reject });
       schedule();
     });
 

@@ -1,5 +1,5 @@
 import { context, SpanStatusCode, trace } from '@opentelemetry/api';
-import type { Usage } from '../../shared/jobs/writes.messages';
+import type { Usage } from '../../shared/replies/turn';
 
 export type LlmOutcome = 'ok' | 'error' | 'cancelled';
 

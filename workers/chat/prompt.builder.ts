@@ -4,7 +4,7 @@ import { recentMessages } from '../../shared/db/messages.repository';
 import type { ChatJob } from '../../shared/jobs/chat.job';
 import { systemPrompt } from '../../shared/personas/persona';
 import { personaById } from '../../shared/personas/personas';
-import type { Turn } from '../../shared/replies/turns';
+import { mergeMessages, type RecentMessage } from '../../shared/replies/turn';
 
 /**
  * The prompt for a reply: the persona's system prompt and the conversation's recent turns (read
@@ -13,21 +13,21 @@ import type { Turn } from '../../shared/replies/turns';
 export async function buildPrompt(
   deps: { db: Db; maxTurns: number },
   job: ChatJob,
-  cached: { turns: Turn[]; complete: boolean },
+  cached: { turns: RecentMessage[]; complete: boolean },
 ): Promise<{ messages: ChatCompletionMessageParam[]; source: 'redis' | 'database' }> {
-  let turns = cached.turns;
+  let turns = cached.turns.map(({ id, role, content, at }) => ({ id, role, content, createdAt: at }));
   let source: 'redis' | 'database' = 'redis';
   if (!cached.complete) {
     source = 'database';
     const stored = await recentMessages(deps.db, job.conversationId, deps.maxTurns);
-    const byId = new Map<string, Turn>();
-    for (const m of stored) byId.set(m.id, { id: m.id, role: m.role, content: m.content, at: m.created_at });
-    for (const t of turns) byId.set(t.id, t);
-    turns = [...byId.values()].sort((a, b) => a.at - b.at || (a.role === 'user' ? -1 : 1));
+    turns = mergeMessages(
+      stored.map((m) => ({ id: m.id, role: m.role, content: m.content, createdAt: m.created_at })),
+      turns,
+    );
   }
   // Only what came before this reply's own message counts as history, and the message itself goes last.
   const history = turns
-    .filter((t) => t.id !== job.userMessageId && t.at <= job.enqueuedAt)
+    .filter((t) => t.id !== job.userMessageId && t.createdAt <= job.enqueuedAt)
     .slice(-deps.maxTurns);
   const persona = personaById(job.personaId);
   return {

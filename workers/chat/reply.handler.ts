@@ -2,9 +2,8 @@ import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
 import type { Redis } from 'ioredis';
 import OpenAI from 'openai';
 import type { Db } from '../../shared/db/database';
-import { assertChatJob } from '../../shared/jobs/catalog';
+import { assertPayload } from '../../shared/jobs/catalog';
 import type { ChatJob } from '../../shared/jobs/chat.job';
-import type { Usage } from '../../shared/jobs/writes.messages';
 import type { RedisKeys } from '../../shared/redis/keys';
 import {
   appendEvent,
@@ -16,8 +15,8 @@ import {
   type StoredEvent,
   SupersededError,
 } from '../../shared/replies/reply.events';
-import { finalizeReply, type ReplyEnd, resendFinishedTurn } from '../../shared/replies/reply.finalizer';
-import type { Turn, TurnsPolicy } from '../../shared/replies/turns';
+import { finalizeReply, resendFinishedTurn } from '../../shared/replies/reply.finalizer';
+import type { RecentMessage, ReplyEnd, TurnsPolicy, Usage } from '../../shared/replies/turn';
 import type { WritesProducer } from '../../shared/sqs/writes.producer';
 import type { Logger } from '../../shared/telemetry/logger';
 import { observeTraced } from '../../shared/telemetry/trace.context';
@@ -83,7 +82,7 @@ export function createReplyHandler(deps: ReplyHandlerDeps) {
     token?: string,
   ): Promise<ReplyEnd['status'] | 'superseded'> {
     try {
-      assertChatJob(job.data);
+      assertPayload('chat', job.data);
     } catch (error) {
       throw new UnrecoverableError((error as Error).message);
     }
@@ -154,7 +153,7 @@ export function createReplyHandler(deps: ReplyHandlerDeps) {
     let llm: LlmSpan | undefined;
     try {
       const prompt = await buildPrompt({ db: deps.db, maxTurns: deps.turns.max }, data, {
-        turns: turnList.map((t) => JSON.parse(t) as Turn),
+        turns: turnList.map((t) => JSON.parse(t) as RecentMessage),
         complete: complete === 1,
       });
       llmStartedAt = Date.now();

@@ -1,7 +1,7 @@
 import { type Message, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Redis } from 'ioredis';
 import { type Db, dialectOf } from '../../shared/db/database';
-import { assertWriteMessage } from '../../shared/jobs/catalog';
+import { assertPayload } from '../../shared/jobs/catalog';
 import type { WriteKind, WriteMessage, WriteOf } from '../../shared/jobs/writes.messages';
 import type { RedisKeys } from '../../shared/redis/keys';
 import { registerScripts } from '../../shared/redis/scripts';
@@ -132,7 +132,7 @@ export function createWritesHandler(deps: WritesHandlerDeps) {
     for (const message of messages) {
       try {
         const body: unknown = JSON.parse(message.Body ?? '');
-        assertWriteMessage(body);
+        assertPayload('writes', body);
         valid.push({ sqs: message, write: body });
       } catch (error) {
         await deadLetter(message, (error as Error).message);

@@ -2,13 +2,12 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { personaById } from '../../../shared/personas/personas';
+import { HistoryMessage } from '../../../shared/replies/turn';
 import type { UserStore } from '../auth/user.store';
 import { TITLE_MAX_CHARS } from '../http.limits';
 import { errorResponses, IdParams, LangQuery } from '../http.schemas';
 import { langOf } from '../lang';
-import { HttpError, notFound } from '../plugins/errors';
-import { rateLimit } from '../plugins/security';
-import type { ReplyService } from '../replies/reply.service';
+import { notFound } from '../plugins/errors';
 import type { ConversationStore } from './conversation.store';
 
 const PersonaRef = Type.Object({ id: Type.String(), name: Type.String() });
@@ -39,27 +38,13 @@ export const Conversation = Type.Object({
   title: Type.Union([Type.String(), Type.Null()]),
   createdAt: Type.Number(),
 });
-const Message = Type.Object({
-  id: Type.String({ format: 'uuid' }),
-  role: Type.Union([Type.Literal('user'), Type.Literal('assistant')]),
-  content: Type.String(),
-  status: Type.Union([
-    Type.Literal('complete'),
-    Type.Literal('streaming'),
-    Type.Literal('cancelled'),
-    Type.Literal('failed'),
-  ]),
-  replyId: Type.String({ format: 'uuid' }),
-  createdAt: Type.Number(),
-});
+/** `GET /api/conversations/:id/messages`. */
+export const History = Type.Object({ messages: Type.Array(HistoryMessage) });
 
 export interface ConversationRouteDeps {
   requireUser: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
   users: UserStore;
   conversations: ConversationStore;
-  replies: ReplyService;
-  messageMaxChars: number;
-  chatRateLimit: number;
 }
 
 export const conversationRoutes: FastifyPluginAsyncTypebox<ConversationRouteDeps> = async (app, deps) => {
@@ -133,57 +118,12 @@ export const conversationRoutes: FastifyPluginAsyncTypebox<ConversationRouteDeps
         tags: ['chat'],
         summary: 'The history, oldest first, including turns still being saved',
         params: IdParams,
-        response: { 200: Type.Object({ messages: Type.Array(Message) }), ...errorResponses },
+        response: { 200: History, ...errorResponses },
       },
     },
     async (request) => {
       await owned(request.userId, request.params.id);
       return { messages: await conversations.history(request.userId, request.params.id) };
-    },
-  );
-
-  app.post(
-    '/api/conversations/:id/messages',
-    {
-      config: rateLimit(deps.chatRateLimit),
-      schema: {
-        tags: ['chat'],
-        summary: 'Send a message; the reply streams from streamUrl',
-        params: IdParams,
-        querystring: LangQuery,
-        body: Type.Object(
-          { content: Type.String({ minLength: 1, maxLength: 100_000 }) },
-          { additionalProperties: false },
-        ),
-        response: {
-          202: Type.Object({
-            userMessageId: Type.String(),
-            replyId: Type.String(),
-            streamUrl: Type.String(),
-          }),
-          413: errorResponses[400],
-          ...errorResponses,
-        },
-      },
-    },
-    async (request, reply) => {
-      const content = request.body.content.trim();
-      if (!content) throw new HttpError(400, 'empty_message', 'The message is empty.');
-      if ([...content].length > deps.messageMaxChars) {
-        throw new HttpError(
-          413,
-          'message_too_long',
-          `A message may have at most ${deps.messageMaxChars} characters.`,
-        );
-      }
-      const conversation = await owned(request.userId, request.params.id);
-      const { replyId, userMessageId } = await deps.replies.start({
-        userId: request.userId,
-        conversation,
-        content,
-        lang: langOf(request),
-      });
-      return reply.code(202).send({ userMessageId, replyId, streamUrl: `/api/replies/${replyId}/stream` });
     },
   );
 };

@@ -5,7 +5,13 @@ import type { Db } from '../../../shared/db/database';
 import { listMessages } from '../../../shared/db/messages.repository';
 import { defaultPersona } from '../../../shared/personas/personas';
 import type { RedisKeys } from '../../../shared/redis/keys';
-import type { PendingTurn } from '../../../shared/replies/turns';
+import {
+  type HistoryMessage,
+  historyOfRow,
+  historyOfTurn,
+  mergeMessages,
+  type Turn,
+} from '../../../shared/replies/turn';
 import type { WritesProducer } from '../../../shared/sqs/writes.producer';
 
 export interface ConversationRecord {
@@ -13,15 +19,6 @@ export interface ConversationRecord {
   userId: string;
   personaId: string;
   title: string | null;
-  createdAt: number;
-}
-
-export interface HistoryMessage {
-  id: string;
-  role: 'user' | 'assistant';
-  content: string;
-  status: 'complete' | 'streaming' | 'cancelled' | 'failed';
-  replyId: string;
   createdAt: number;
 }
 
@@ -146,45 +143,11 @@ export function createConversationStore(deps: {
      * Pending turns are read before the database, so a turn the writer commits in between is in one or both.
      */
     async history(userId: string, conversationId: string): Promise<HistoryMessage[]> {
-      const pending = Object.values(await redis.hgetall(keys.pendingTurns(conversationId))).map(
-        (raw) => JSON.parse(raw) as PendingTurn,
+      const pending = Object.values(await redis.hgetall(keys.pendingTurns(conversationId))).flatMap((raw) =>
+        historyOfTurn(JSON.parse(raw) as Turn),
       );
-      const messages = new Map<string, HistoryMessage>();
-      for (const row of await listMessages(db, userId, conversationId)) {
-        messages.set(row.id, {
-          id: row.id,
-          role: row.role,
-          content: row.content,
-          status: row.status,
-          replyId: row.reply_id,
-          createdAt: row.created_at,
-        });
-      }
-      for (const turn of pending) {
-        if (!messages.has(turn.user.id)) {
-          messages.set(turn.user.id, {
-            id: turn.user.id,
-            role: 'user',
-            content: turn.user.content,
-            status: 'complete',
-            replyId: turn.replyId,
-            createdAt: turn.user.at,
-          });
-        }
-        if (!messages.has(turn.replyId)) {
-          messages.set(turn.replyId, {
-            id: turn.replyId,
-            role: 'assistant',
-            content: turn.assistant.content,
-            status: turn.assistant.status,
-            replyId: turn.replyId,
-            createdAt: Math.max(turn.assistant.at, turn.user.at),
-          });
-        }
-      }
-      return [...messages.values()].sort(
-        (a, b) => a.createdAt - b.createdAt || (a.role === b.role ? 0 : a.role === 'user' ? -1 : 1),
-      );
+      const stored = (await listMessages(db, userId, conversationId)).map(historyOfRow);
+      return mergeMessages(stored, pending);
     },
   };
 }

@@ -2,9 +2,13 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Gauge, Histogram } from 'prom-client';
-import { finalEvents, isStreamId, type StoredEvent } from '../../../shared/replies/reply.events';
+import {
+  finalEventOf,
+  finalEvents,
+  isStreamId,
+  type StoredEvent,
+} from '../../../shared/replies/reply.events';
 import { activeTraceIds, observeInTrace } from '../../../shared/telemetry/trace.context';
-import type { ConversationStore } from '../conversations/conversation.store';
 import { errorResponses, ReplyParams } from '../http.schemas';
 import { HttpError, notFound } from '../plugins/errors';
 import type { ReplyMeta, ReplyService } from './reply.service';
@@ -13,7 +17,6 @@ import { compareIds, type StreamHub } from './stream.hub';
 export interface ReplyRouteDeps {
   requireUser: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
   replies: ReplyService;
-  conversations: ConversationStore;
   hub: StreamHub;
   heartbeatMs: number;
   metrics: { open: Gauge; relay: Histogram<'hop'>; sseRelay: Histogram };
@@ -33,30 +36,24 @@ export const replyRoutes: FastifyPluginAsyncTypebox<ReplyRouteDeps> = async (app
 
   /**
    * A finished reply whose stream is gone (removed once the reply was stored, or expired), replayed
-   * from the history: the whole text as one token and the final event. A client that already holds
-   * part of it (it resumes with a Last-Event-ID) is first told to discard that part (`reset`); one
-   * that had the final event gets nothing. The events carry the id the final event had in the stream.
+   * from its turn: the whole text as one token and the final event the worker had appended. A
+   * client that already holds part of it (it resumes with a Last-Event-ID) is first told to discard
+   * that part (`reset`); one that had the final event gets nothing. The events carry the id the
+   * final event had in the stream.
    */
-  const replayFromHistory = async (meta: ReplyMeta, from: string): Promise<StoredEvent[]> => {
-    const message = (await deps.conversations.history(meta.userId, meta.conversationId)).find(
-      (m) => m.id === meta.replyId,
-    );
-    if (!message || message.status === 'streaming') return [];
-    const id = meta.finalId ?? `${message.createdAt}-0`;
+  const replayEnded = async (meta: ReplyMeta, from: string): Promise<StoredEvent[]> => {
+    const end = await deps.replies.endOf(meta);
+    if (!end) return [];
+    const id = meta.finalId ?? `${end.at}-0`;
     if (from !== '0-0' && compareIds(from, id) >= 0) return [];
-    const final: StoredEvent =
-      message.status === 'complete'
-        ? { id, type: 'done', data: JSON.stringify({ finishReason: 'stop', usage: null }) }
-        : message.status === 'cancelled'
-          ? { id, type: 'cancelled', data: JSON.stringify({ content: message.content }) }
-          : {
-              id,
-              type: 'error',
-              data: JSON.stringify({ code: 'llm_failed', message: 'The reply failed.' }),
-            };
+    const final = finalEventOf(end);
     const reset: StoredEvent[] =
       from === '0-0' ? [] : [{ id, type: 'reset', data: JSON.stringify({ attempt: 0 }) }];
-    return [...reset, { id, type: 'token', data: JSON.stringify({ text: message.content }) }, final];
+    return [
+      ...reset,
+      { id, type: 'token', data: JSON.stringify({ text: end.content }) },
+      { id, type: final.type, data: JSON.stringify(final.data) },
+    ];
   };
 
   app.get(
@@ -139,7 +136,7 @@ export const replyRoutes: FastifyPluginAsyncTypebox<ReplyRouteDeps> = async (app
         try {
           const now = await deps.replies.find(request.userId, replyId);
           if (now && endedStatuses.has(now.status)) {
-            const events = await replayFromHistory(now, from);
+            const events = await replayEnded(now, from);
             if (events.length) relay(events, false);
             else finish();
           }

@@ -3,20 +3,35 @@ import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Db } from '../../../shared/db/database';
 import { findReplyMessage } from '../../../shared/db/messages.repository';
-import { assertChatJob, catalog } from '../../../shared/jobs/catalog';
+import { chatJobOf } from '../../../shared/jobs/catalog';
 import type { ChatJob, Lang } from '../../../shared/jobs/chat.job';
 import type { RedisKeys } from '../../../shared/redis/keys';
 import { registerScripts } from '../../../shared/redis/scripts';
 import { finalizeReply } from '../../../shared/replies/reply.finalizer';
-import type { PendingTurn, Turn, TurnsPolicy } from '../../../shared/replies/turns';
+import {
+  acceptedTurn,
+  endOfRow,
+  endOfTurn,
+  type RecentMessage,
+  type ReplyEnd,
+  type ReplyStatus,
+  type Turn,
+  type TurnsPolicy,
+} from '../../../shared/replies/turn';
 import type { WritesProducer } from '../../../shared/sqs/writes.producer';
-import type { ConversationRecord } from '../conversations/conversation.store';
+
+/** The conversation a message is sent to: the owner checked, its persona to speak in. */
+export interface ConversationRef {
+  id: string;
+  personaId: string;
+}
 
 export interface ReplyMeta {
   replyId: string;
   userId: string;
   conversationId: string;
-  status: string;
+  /** `queued` until a worker takes the job up. */
+  status: ReplyStatus | 'queued';
   /** The id of the final event in the reply's stream, once it has ended. */
   finalId?: string;
 }
@@ -45,7 +60,7 @@ export function createReplyService(deps: {
   };
 
   return {
-    async start(input: { userId: string; conversation: ConversationRecord; content: string; lang: Lang }) {
+    async start(input: { userId: string; conversation: ConversationRef; content: string; lang: Lang }) {
       const replyId = randomUUID();
       const userMessageId = randomUUID();
       const enqueuedAt = Date.now();
@@ -60,13 +75,13 @@ export function createReplyService(deps: {
         content: input.content,
         enqueuedAt,
       };
-      assertChatJob(job);
-      const pending: PendingTurn = {
-        replyId,
-        user: { id: userMessageId, content: input.content, at: enqueuedAt },
-        assistant: { status: 'streaming', content: '', finishReason: null, usage: null, at: enqueuedAt },
+      const queued = chatJobOf(job);
+      const recent: RecentMessage = {
+        id: userMessageId,
+        role: 'user',
+        content: input.content,
+        at: enqueuedAt,
       };
-      const turn: Turn = { id: userMessageId, role: 'user', content: input.content, at: enqueuedAt };
       // The message's records first (lua/acceptMessage-4.lua), then its job: a worker never finds
       // the job before the reply.
       await redis.acceptMessage(
@@ -80,13 +95,11 @@ export function createReplyService(deps: {
         enqueuedAt,
         deps.turns.ttlSeconds,
         replyId,
-        JSON.stringify(pending),
-        JSON.stringify(turn),
+        JSON.stringify(acceptedTurn(job)),
+        JSON.stringify(recent),
         deps.turns.max,
       );
-      const [added] = await Promise.allSettled([
-        deps.queue.add('reply', job, { ...catalog.chat.options, jobId: replyId }),
-      ]);
+      const [added] = await Promise.allSettled([deps.queue.add(queued.name, queued.data, queued.opts)]);
       if (added.status === 'rejected') {
         // No job will end this reply: end it here, so the history does not wait on it forever.
         await finalizeReply(finalizerDeps, job, {
@@ -110,13 +123,28 @@ export function createReplyService(deps: {
               replyId,
               userId,
               conversationId: meta.conversationId ?? '',
-              status: meta.status ?? 'queued',
+              status: (meta.status ?? 'queued') as ReplyMeta['status'],
               ...(meta.finalId && { finalId: meta.finalId }),
             }
           : null;
       }
       const row = await findReplyMessage(deps.db, userId, replyId);
       return row ? { replyId, userId, conversationId: row.conversation_id, status: row.status } : null;
+    },
+
+    /**
+     * How an ended reply ended and when, from its turn while that is still on its way to the
+     * database, else from the database; undefined while it streams or when neither has it.
+     */
+    async endOf(meta: ReplyMeta): Promise<(ReplyEnd & { at: number }) | undefined> {
+      const raw = await redis.hget(keys.pendingTurns(meta.conversationId), meta.replyId);
+      if (raw) {
+        const turn = JSON.parse(raw) as Turn;
+        const end = endOfTurn(turn);
+        return end && { ...end, at: turn.assistant.at };
+      }
+      const row = await findReplyMessage(deps.db, meta.userId, meta.replyId);
+      return row && { ...endOfRow(row), at: row.created_at };
     },
 
     /**

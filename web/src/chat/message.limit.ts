@@ -1,6 +1,6 @@
 import { MESSAGE_MAX_CHARS_DEFAULT } from '../../../services/gateway/http.limits';
 
-/** The gateway's default limit; one configured otherwise still answers `message_too_long`. */
+/** The gateway's default limit; one configured otherwise names its own in `field_too_long`'s `limit`. */
 export const MESSAGE_MAX_CHARS = MESSAGE_MAX_CHARS_DEFAULT;
 
 /** Where the counter appears: far enough from the limit that nobody is nagged, near enough to plan. */
