@@ -1,7 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClient } from './harness/client';
+import { startOpsSampler } from '../loadtest/ops/ops.sampler';
+import type { OpsStatus } from '../services/gateway/ops/ops.schemas';
+import { createClient, eventually } from './harness/client';
 import { type Stack, startStack } from './harness/stack';
 
 const opsToken = 'ops-token-for-tests-0123456789';
@@ -28,7 +30,18 @@ describe('operator views without OPS_TOKEN', () => {
 describe('operator views with OPS_TOKEN', () => {
   let stack: Stack;
   let autoscaler: Server;
-  let fleets: unknown[] | null = [{ fleet: 'chat', workers: 2, desired: 3 }];
+  // As the autoscaler's /status reports a fleet (services/autoscaler/fleet.controller.ts), trimmed.
+  const chatFleet = {
+    name: 'chat',
+    workers: [
+      { id: 'chat-1', pid: 101, state: 'running', restarts: 0 },
+      { id: 'chat-2', pid: 102, state: 'retiring', restarts: 0 },
+    ],
+    desired: 2,
+    standby: null,
+    crashLooping: false,
+  };
+  let fleets: unknown[] | null = [chatFleet];
   beforeAll(async () => {
     // A stand-in for the autoscaler's status page; `fleets = null` makes it refuse.
     autoscaler = createServer((_req, res) => {
@@ -81,19 +94,7 @@ describe('operator views with OPS_TOKEN', () => {
 
     const res = await get('/api/ops/status', `Bearer ${opsToken}`);
     expect(res.status).toBe(200);
-    const status = (await res.json()) as {
-      queues: {
-        name: string;
-        transport: string;
-        waiting: number;
-        active: number;
-        backlog: number;
-        oldestAgeSeconds: number | null;
-      }[];
-      fleets: unknown[];
-      autoscaler: string;
-      dlq: { name: string; depth: number };
-    };
+    const status = (await res.json()) as OpsStatus;
     const [chat, writes, dlq] = status.queues;
     expect(chat).toMatchObject({ name: 'chat', transport: 'bullmq', waiting: 1, active: 0, backlog: 1 });
     expect(chat!.oldestAgeSeconds).toBeGreaterThanOrEqual(0);
@@ -105,6 +106,32 @@ describe('operator views with OPS_TOKEN', () => {
     expect(status.dlq).toEqual({ name: stack.queues.dlqName, depth: 0 });
     expect(status.autoscaler).toBe('ok');
     expect(status.fleets).toEqual(fleets);
+  });
+
+  it('are what the load tool samples: queue depth and age, and the workers that take jobs', async () => {
+    const sampler = startOpsSampler({ origin: stack.baseUrl, token: opsToken, intervalMs: 100 });
+    try {
+      const sample = await eventually(
+        async () => sampler.latest(),
+        (s) => s !== null,
+      );
+      expect(sample!.queues.chat).toBeGreaterThanOrEqual(1);
+      expect(sample!.queueAgeSeconds.chat).toBeGreaterThanOrEqual(0);
+      // SQS reports no age: the queue has a depth and no age rather than failing the sample.
+      expect(sample!.queues[stack.queues.name]).toBeGreaterThanOrEqual(2);
+      expect(sample!.queueAgeSeconds[stack.queues.name]).toBeUndefined();
+      expect(sample!.workers).toEqual({ chat: { workers: 1, desired: 2 } });
+    } finally {
+      await sampler.close();
+    }
+  });
+
+  it('pass on only fleets shaped as the autoscaler reports them', async () => {
+    fleets = [{ fleet: 'chat', workers: 2, desired: 3 }];
+    const res = await get('/api/ops/status', `Bearer ${opsToken}`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ fleets: [], autoscaler: 'unreachable' });
+    fleets = [chatFleet];
   });
 
   it('say when the autoscaler cannot be reached', async () => {

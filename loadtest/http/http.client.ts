@@ -1,6 +1,8 @@
 import type { TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { Pool } from 'undici';
+// The gateway's schemas name string formats (uuid) that TypeBox's checker learns here.
+import '../../shared/jobs/formats';
 
 /** A step failed in a way the report counts: `kind` is `http_<status>`, `protocol`, `sse_error`… */
 export class OpError extends Error {

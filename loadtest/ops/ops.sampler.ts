@@ -1,30 +1,14 @@
-import { Type } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { Client } from 'undici';
-
-const Num = Type.Optional(Type.Number());
-export const OpsStatus = Type.Object({
-  queues: Type.Optional(
-    Type.Array(
-      Type.Object({
-        name: Type.String(),
-        transport: Type.Optional(Type.String()),
-        waiting: Num,
-        active: Num,
-        backlog: Num,
-        oldestAgeSeconds: Num,
-      }),
-    ),
-  ),
-  fleets: Type.Optional(Type.Array(Type.Object({ name: Type.String(), workers: Num, desired: Num }))),
-});
+import { OpsStatus } from '../../services/gateway/ops/ops.schemas';
 
 /** What the run keeps of one ops sample. */
 export interface OpsSnapshot {
   /** Backlog (waiting + active) per queue. */
   readonly queues: Record<string, number>;
   readonly queueAgeSeconds: Record<string, number>;
-  readonly workers: Record<string, { workers: number; desired: number }>;
+  /** Per fleet: workers that take jobs (starting or running; not retiring), and what scaling wants. */
+  readonly workers: Record<string, { workers: number; desired: number | null }>;
 }
 
 export interface OpsSampler {
@@ -39,7 +23,11 @@ export interface OpsSamplerOptions {
   readonly intervalMs: number;
 }
 
-/** Polls `GET /api/ops/status` on its own connection so a saturated pool does not starve it. */
+/**
+ * Polls `GET /api/ops/status` on its own connection so a saturated pool does not starve it. A
+ * sample is checked against the gateway's own response schema: one the gateway would not send
+ * counts as no sample.
+ */
 export function startOpsSampler(options: OpsSamplerOptions): OpsSampler {
   const client = new Client(options.origin, {
     headersTimeout: options.intervalMs,
@@ -75,14 +63,16 @@ export function startOpsSampler(options: OpsSamplerOptions): OpsSampler {
   };
 }
 
-export function toSnapshot(status: (typeof OpsStatus)['static']): OpsSnapshot {
+export function toSnapshot(status: OpsStatus): OpsSnapshot {
   const queues: Record<string, number> = {};
   const queueAgeSeconds: Record<string, number> = {};
-  for (const q of status.queues ?? []) {
-    queues[q.name] = q.backlog ?? (q.waiting ?? 0) + (q.active ?? 0);
-    if (q.oldestAgeSeconds !== undefined) queueAgeSeconds[q.name] = q.oldestAgeSeconds;
+  for (const q of status.queues) {
+    queues[q.name] = q.backlog;
+    if (q.oldestAgeSeconds !== null) queueAgeSeconds[q.name] = q.oldestAgeSeconds;
   }
-  const workers: Record<string, { workers: number; desired: number }> = {};
-  for (const f of status.fleets ?? []) workers[f.name] = { workers: f.workers ?? 0, desired: f.desired ?? 0 };
+  const workers: OpsSnapshot['workers'] = {};
+  for (const f of status.fleets) {
+    workers[f.name] = { workers: f.workers.filter((w) => w.state !== 'retiring').length, desired: f.desired };
+  }
   return { queues, queueAgeSeconds, workers };
 }

@@ -24,7 +24,7 @@ export function formatProgress(point: TimelinePoint, live: LiveView): string {
   const queues = status ? Object.entries(status.queues).map(([name, depth]) => `${name} ${depth}`) : [];
   parts.push(`queue ${queues.length > 0 ? queues.join(' ') : '-'}`);
   const fleets = status
-    ? Object.entries(status.workers).map(([name, w]) => `${name} ${w.workers}/${w.desired}`)
+    ? Object.entries(status.workers).map(([name, w]) => `${name} ${w.workers}/${w.desired ?? '-'}`)
     : [];
   parts.push(`workers ${fleets.length > 0 ? fleets.join(' ') : '-'}`);
   for (const warning of live.warnings) parts.push(`! ${warning.short}`);

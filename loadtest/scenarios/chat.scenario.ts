@@ -1,12 +1,10 @@
-import { Type } from '@sinclair/typebox';
+import { NewConversation as Conversation } from '../../services/gateway/conversations/conversation.routes';
+import { AuthResponse as Guest } from '../../services/gateway/http.schemas';
+import { MessageAccepted as Sent } from '../../services/gateway/replies/message.routes';
 import type { Iterate } from '../engine/iteration.types';
 import { expectShape, sameOriginPath } from '../http/http.client';
 import { readReply } from '../http/reply.stream';
 import { jittered, type ScenarioDeps, step } from './scenario.deps';
-
-const Guest = Type.Object({ token: Type.String({ minLength: 1 }) });
-const Conversation = Type.Object({ id: Type.String({ minLength: 1 }) });
-const Sent = Type.Object({ replyId: Type.String(), streamUrl: Type.String({ minLength: 1 }) });
 
 export interface ChatOptions {
   /** Messages sent per conversation. */

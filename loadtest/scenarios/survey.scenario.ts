@@ -1,22 +1,10 @@
-import { Type } from '@sinclair/typebox';
+import { LocalizedSurvey as Survey } from '../../shared/survey/survey';
 import type { Iterate } from '../engine/iteration.types';
 import { expectShape } from '../http/http.client';
 import { signInAsGuest } from './chat.scenario';
 import { type ScenarioDeps, step } from './scenario.deps';
 
-const Survey = Type.Object({
-  version: Type.Union([Type.String(), Type.Number()]),
-  questions: Type.Array(
-    Type.Object({
-      id: Type.String(),
-      kind: Type.Optional(Type.String()),
-      options: Type.Optional(Type.Array(Type.Object({ value: Type.Unknown() }))),
-      min: Type.Optional(Type.Number()),
-      max: Type.Optional(Type.Number()),
-    }),
-  ),
-});
-type Question = (typeof Survey)['static']['questions'][number];
+type Question = Survey['questions'][number];
 
 export interface SurveyOptions {
   readonly pollIntervalMs: number;
@@ -24,12 +12,8 @@ export interface SurveyOptions {
   readonly completeTimeoutMs: number;
 }
 
-function answerFor(q: Question): unknown {
-  if (q.options && q.options.length > 0)
-    return q.options[Math.floor(Math.random() * q.options.length)]!.value;
-  const min = q.min ?? 1;
-  const max = q.max ?? 5;
-  return min + Math.floor(Math.random() * (max - min + 1));
+function answerFor(q: Question): number {
+  return q.options[Math.floor(Math.random() * q.options.length)]!.value;
 }
 
 /**

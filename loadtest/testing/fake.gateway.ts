@@ -2,6 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
+import type { Static } from '@sinclair/typebox';
+import type { NewConversation } from '../../services/gateway/conversations/conversation.routes';
+import type { AuthResponse } from '../../services/gateway/http.schemas';
+import type { OpsStatus } from '../../services/gateway/ops/ops.schemas';
+import type { MessageAccepted } from '../../services/gateway/replies/message.routes';
+import type { Complete, Pending } from '../../services/gateway/survey/survey.routes';
+import type { LocalizedSurvey } from '../../shared/survey/survey';
 
 export interface FakeGatewayOptions {
   /** Delay before answering POST …/messages (simulates a slow enqueue). */
@@ -27,13 +34,58 @@ export interface FakeGateway {
   close(): Promise<void>;
 }
 
-const QUESTIONS = Array.from({ length: 4 }, (_, i) => ({
+const QUESTIONS: LocalizedSurvey['questions'] = Array.from({ length: 4 }, (_, i) => ({
   id: `q${i + 1}`,
   kind: 'choice',
+  text: `Question ${i + 1}`,
   options: [1, 2, 3, 4, 5].map((v) => ({ value: v, label: String(v) })),
 }));
 
-/** A stand-in for the gateway's HTTP contract, with controllable delays, for engine tests. */
+const persona = { id: 'friendly', name: 'Friendly', description: 'Warm', greeting: 'Hi!' };
+
+/** The operator status a gateway with one chat fleet sends: 2 workers running (one retiring), 3 wanted. */
+const opsStatus: OpsStatus = {
+  queues: [
+    {
+      name: 'chat',
+      transport: 'bullmq',
+      waiting: 2,
+      active: 3,
+      delayed: 0,
+      backlog: 5,
+      oldestAgeSeconds: 0.1,
+      states: { waiting: 2, active: 3 },
+    },
+    {
+      name: 'aira-writes.fifo',
+      transport: 'sqs',
+      waiting: 1,
+      active: 0,
+      delayed: 0,
+      backlog: 1,
+      oldestAgeSeconds: null,
+      states: { visible: 1 },
+    },
+  ],
+  fleets: [
+    {
+      name: 'chat',
+      workers: [
+        { id: 'chat-1', state: 'running' },
+        { id: 'chat-2', state: 'starting' },
+        { id: 'chat-3', state: 'retiring' },
+      ],
+      desired: 3,
+    },
+  ],
+  autoscaler: 'ok',
+  dlq: { name: 'aira-writes-dlq.fifo', depth: 0 },
+};
+
+/**
+ * A stand-in for the gateway's HTTP contract, with controllable delays, for engine tests. Its
+ * answers are typed by the gateway's own response schemas.
+ */
 export async function startFakeGateway(options: FakeGatewayOptions = {}): Promise<FakeGateway> {
   const counts: Record<string, number> = {};
   const polls = new Map<string, number>();
@@ -85,21 +137,31 @@ export async function startFakeGateway(options: FakeGatewayOptions = {}): Promis
             error: { code: 'rate_limited', message: 'Too many requests; retry in 60 s.' },
           });
         await delay(options.guestDelayMs ?? 0);
-        return json(res, 201, { token: randomUUID(), user: { id: randomUUID() } });
+        const guest: Static<typeof AuthResponse> = {
+          token: randomUUID(),
+          user: {
+            id: randomUUID(),
+            email: null,
+            displayName: 'Guest',
+            isGuest: true,
+            persona: null,
+            createdAt: Date.now(),
+          },
+        };
+        return json(res, 201, guest);
       }
       if (route === 'GET /api/ops/status') {
         if (!options.opsToken || token !== options.opsToken)
           return json(res, 404, { error: { code: 'not_found' } });
-        return json(res, 200, {
-          queues: [
-            { name: 'chat', transport: 'bullmq', waiting: 2, active: 3, backlog: 5, oldestAgeSeconds: 0.1 },
-          ],
-          fleets: [{ name: 'chat', workers: 2, desired: 3 }],
-        });
+        return json(res, 200, opsStatus);
       }
       if (!token) return json(res, 401, { error: { code: 'unauthorized' } });
       if (route === 'POST /api/conversations')
-        return json(res, 201, { id: randomUUID(), persona: 'friendly' });
+        return json(res, 201, {
+          id: randomUUID(),
+          persona: { id: persona.id, name: persona.name },
+          title: null,
+        } satisfies Static<typeof NewConversation>);
       if (route === 'POST /api/conversations/:id/messages') {
         const body = await readBody(req);
         if (typeof body?.content !== 'string') return json(res, 400, { error: { code: 'bad_request' } });
@@ -109,10 +171,11 @@ export async function startFakeGateway(options: FakeGatewayOptions = {}): Promis
           userMessageId: randomUUID(),
           replyId,
           streamUrl: `/api/replies/${replyId}/stream`,
-        });
+        } satisfies Static<typeof MessageAccepted>);
       }
       if (route === 'GET /api/replies/:id/stream') return await stream(res, ++replies);
-      if (route === 'GET /api/survey') return json(res, 200, { version: 1, questions: QUESTIONS });
+      if (route === 'GET /api/survey')
+        return json(res, 200, { version: 1, questions: QUESTIONS } satisfies LocalizedSurvey);
       if (route === 'PUT /api/survey/answers') {
         const body = await readBody(req);
         if (body?.answers?.length !== QUESTIONS.length)
@@ -123,8 +186,17 @@ export async function startFakeGateway(options: FakeGatewayOptions = {}): Promis
         const n = (polls.get(token) ?? 0) + 1;
         polls.set(token, n);
         if (n <= (options.pendingPolls ?? 0))
-          return json(res, 202, { status: 'pending', persisted: 0, total: 4 });
-        return json(res, 200, { status: 'complete', persona: 'friendly', scores: {} });
+          return json(res, 202, { status: 'pending', persisted: 0, total: 4 } satisfies Static<
+            typeof Pending
+          >);
+        const complete: Static<typeof Complete> = {
+          status: 'complete',
+          persona,
+          scores: {},
+          axes: [],
+          explanation: [],
+        };
+        return json(res, 200, complete);
       }
       return json(res, 404, { error: { code: 'not_found' } });
     } catch {

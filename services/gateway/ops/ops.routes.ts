@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from '@sinclair/typebox';
 import type { Queue } from 'bullmq';
 import { registerBullBoard } from './bull.board';
 import type { FleetsReader } from './fleets.reader';
 import { createOpsGuard } from './ops.auth';
+import { OpsStatus, type QueueStatus } from './ops.schemas';
 import type { QueueReading, QueuesReader } from './queues.reader';
 
 export interface OpsRouteDeps {
@@ -14,28 +14,7 @@ export interface OpsRouteDeps {
   boardQueues: Queue[];
 }
 
-const Count = Type.Integer({ minimum: 0 });
-const QueueStatus = Type.Object({
-  name: Type.String(),
-  transport: Type.Union([Type.Literal('bullmq'), Type.Literal('sqs')]),
-  /** BullMQ waiting; SQS visible. */
-  waiting: Count,
-  /** BullMQ active; SQS in flight (received, not yet deleted). */
-  active: Count,
-  delayed: Count,
-  backlog: Count,
-  oldestAgeSeconds: Type.Union([Type.Number(), Type.Null()]),
-  states: Type.Record(Type.String(), Count),
-});
-const OpsStatus = Type.Object({
-  queues: Type.Array(QueueStatus),
-  /** The autoscaler's fleets as it reports them; empty when it is unreachable. */
-  fleets: Type.Array(Type.Unknown()),
-  autoscaler: Type.Union([Type.Literal('ok'), Type.Literal('unreachable')]),
-  dlq: Type.Object({ name: Type.String(), depth: Count }),
-});
-
-const toStatus = (q: QueueReading) => ({
+const toStatus = (q: QueueReading): QueueStatus => ({
   name: q.name,
   transport: q.transport,
   waiting: q.states.waiting ?? q.states.visible ?? 0,
@@ -62,7 +41,7 @@ export const opsRoutes: FastifyPluginAsyncTypebox<OpsRouteDeps> = async (app, de
         response: { 200: OpsStatus },
       },
     },
-    async () => {
+    async (): Promise<OpsStatus> => {
       const [queues, fleets] = await Promise.all([deps.queues.read(), deps.fleets.read()]);
       // The reader lists the dead-letter queue last.
       const dlq = queues.at(-1)!;

@@ -5,61 +5,30 @@ import type {
   NewConversation as NewConversationSchema,
 } from '../../../services/gateway/conversations/conversation.routes';
 import type {
+  AuthResponse as AuthResponseSchema,
+  PersonaSummary,
+  PublicUser,
+} from '../../../services/gateway/http.schemas';
+import type { MessageAccepted } from '../../../services/gateway/replies/message.routes';
+import type {
   Complete as SurveyComplete,
   Incomplete as SurveyIncomplete,
   Pending as SurveyPending,
 } from '../../../services/gateway/survey/survey.routes';
+import type { HistoryMessage, ReplyStatus } from '../../../shared/replies/turn';
+import type { LocalizedSurvey, SurveyAnswersBody } from '../../../shared/survey/survey';
 
 /**
- * Shapes of the gateway's public HTTP contract as the browser sees them. Where the gateway
- * exports a route's schema the type is taken from it, so a changed response breaks the typecheck
- * here; the rest keep ids as the server sends them (string or number) and send them back unchanged.
+ * The gateway's public HTTP contract as the browser sees it: every type is taken from the schema
+ * the gateway validates and documents with, so a changed response breaks the typecheck here.
  */
-export type Id = string | number;
+export type Persona = Static<typeof PersonaSummary>;
+export type User = Static<typeof PublicUser>;
+export type AuthResponse = Static<typeof AuthResponseSchema>;
 
-export interface Persona {
-  id: Id;
-  name: string;
-  description?: string;
-  greeting?: string;
-  [key: string]: unknown;
-}
-
-export interface User {
-  id: Id;
-  email: string | null;
-  displayName: string;
-  isGuest: boolean;
-  persona: Persona | null;
-}
-
-export interface AuthResponse {
-  token: string;
-  user: User;
-}
-
-export interface SurveyOption {
-  value: number;
-  label: string;
-}
-
-export interface SurveyQuestion {
-  id: Id;
-  text: string;
-  kind: 'likert' | 'choice';
-  options: SurveyOption[];
-}
-
-export interface Survey {
-  version: Id;
-  questions: SurveyQuestion[];
-}
-
-export interface SurveyAnswer {
-  questionId: Id;
-  value: number;
-}
-
+export type Survey = LocalizedSurvey;
+export type SurveyQuestion = Survey['questions'][number];
+export type SurveyAnswer = SurveyAnswersBody['answers'][number];
 export type SurveyResult =
   | Static<typeof SurveyComplete>
   | Static<typeof SurveyPending>
@@ -69,19 +38,6 @@ export type Conversation = Static<typeof ConversationSchema>;
 export type NewConversation = Static<typeof NewConversationSchema>;
 export type NewConversationBody = Static<typeof NewConversationBodySchema>;
 
-export type MessageStatus = 'complete' | 'streaming' | 'cancelled' | 'failed';
-
-export interface Message {
-  id: Id;
-  role: 'user' | 'assistant';
-  content: string;
-  status: MessageStatus;
-  replyId: Id | null;
-  createdAt: string;
-}
-
-export interface SendMessageResponse {
-  userMessageId: Id;
-  replyId: Id;
-  streamUrl: string;
-}
+export type MessageStatus = ReplyStatus;
+export type Message = HistoryMessage;
+export type SendMessageResponse = Static<typeof MessageAccepted>;

@@ -173,27 +173,26 @@ export function renderConversation(
 
   function showHistory(id: string, history: Message[]) {
     const pending = new Map(listReplyProgress(ctx.session, id).map((p) => [p.replyId, p]));
-    const userIds = new Set(history.filter((m) => m.role === 'user').map((m) => String(m.id)));
-    const questions = new Map(
-      history.filter((m) => m.role === 'user').map((m) => [String(m.replyId), m.content]),
-    );
+    const asked = history.filter((m) => m.role === 'user');
+    const userIds = new Set(asked.map((m) => m.id));
+    const questions = new Map(asked.map((m) => [m.replyId, m.content]));
     const last = history.at(-1);
     for (const message of history) {
       if (message.role === 'user') {
         messages.append(renderUserMessage(message.content, ctx.i18n));
         continue;
       }
-      const replyId = message.replyId === null ? null : String(message.replyId);
+      const { replyId } = message;
       const view = assistantView(replyId);
       messages.append(view.element);
-      const progress = replyId ? pending.get(replyId) : undefined;
-      if (replyId) pending.delete(replyId);
-      const question = replyId ? (questions.get(replyId) ?? null) : null;
-      if (message.status === 'streaming' && replyId) {
+      const progress = pending.get(replyId);
+      pending.delete(replyId);
+      const question = questions.get(replyId) ?? null;
+      if (message.status === 'streaming') {
         // Text shown before the reload comes from this tab's progress; without it the stream replays from the start.
         follow(view, progress ?? { ...newProgress(id, replyId, null), userContent: question });
       } else {
-        if (replyId) removeReplyProgress(ctx.session, replyId);
+        removeReplyProgress(ctx.session, replyId);
         view.setText(message.content);
         view.setStatus(message.status);
         if (message.status === 'failed' && message === last && question !== null) offerResend(view, question);
@@ -201,7 +200,7 @@ export function renderConversation(
     }
     // Turns this tab started that the history does not list yet (their writes are still queued).
     for (const progress of pending.values()) {
-      if (progress.userContent !== null && !userIds.has(String(progress.userMessageId))) {
+      if (progress.userContent !== null && !userIds.has(progress.userMessageId ?? '')) {
         messages.append(renderUserMessage(progress.userContent, ctx.i18n));
       }
       const view = assistantView(progress.replyId);
@@ -236,8 +235,8 @@ export function renderConversation(
     );
     if (left) return;
     const progress: ReplyProgress = {
-      ...newProgress(id, String(sent.replyId), sent.streamUrl),
-      userMessageId: String(sent.userMessageId),
+      ...newProgress(id, sent.replyId, sent.streamUrl),
+      userMessageId: sent.userMessageId,
       userContent: content,
     };
     saveReplyProgress(ctx.session, progress);

@@ -81,7 +81,7 @@ export function followReply(deps: ReplyFollowerDeps, progress: ReplyProgress): R
         `/api/conversations/${encodeURIComponent(progress.conversationId)}/messages`,
       );
       if (closed) return;
-      const saved = messages.find((m) => m.role === 'assistant' && String(m.replyId) === progress.replyId);
+      const saved = messages.find((m) => m.role === 'assistant' && m.replyId === progress.replyId);
       if (saved && saved.status !== 'streaming') {
         state.text = saved.content;
         state.status = saved.status;

@@ -1,4 +1,4 @@
-import type { Id, Survey, SurveyResult } from '../api/api.types';
+import type { Survey, SurveyResult } from '../api/api.types';
 import type { AppContext, Cleanup } from '../app/app.context';
 import { h } from '../app/dom';
 import { routeHref } from '../app/router';
@@ -58,11 +58,11 @@ export function renderResult(ctx: AppContext, outlet: HTMLElement): Cleanup {
     }
   }
 
-  async function goToFirstMissing(missing: Id[]) {
+  async function goToFirstMissing(missing: string[]) {
     const survey = await ctx.api.get<Survey>('/api/survey', { query: { lang: ctx.i18n.lang } });
     if (left) return;
-    const wanted = new Set(missing.map(String));
-    const index = survey.questions.findIndex((q) => wanted.has(String(q.id)));
+    const wanted = new Set(missing);
+    const index = survey.questions.findIndex((q) => wanted.has(q.id));
     ctx.navigate({ name: 'survey', question: index === -1 ? 1 : index + 1 }, { replace: true });
   }
 

@@ -69,10 +69,10 @@ describe('survey answer store', () => {
       version: 1,
       onStatus: (status) => statuses.push(status.state),
     });
-    store.set(7, 3);
+    store.set('q7', 3);
     await expect(store.flush()).rejects.toThrow('offline');
     await store.flush();
-    expect(puts).toEqual([{ version: 1, answers: [{ questionId: 7, value: 3 }] }]);
+    expect(puts).toEqual([{ version: 1, answers: [{ questionId: 'q7', value: 3 }] }]);
     expect(statuses).toEqual(['saving', 'failed', 'saving', 'saved']);
   });
 

@@ -1,5 +1,5 @@
 import type { ApiClient } from '../api/api.client';
-import type { Id, SurveyAnswer } from '../api/api.types';
+import type { Survey, SurveyAnswer, User } from '../api/api.types';
 import { readJson, removeKeysWithPrefix, writeJson } from '../app/storage';
 
 const PREFIX = 'aira.survey.';
@@ -7,9 +7,9 @@ const PREFIX = 'aira.survey.';
 export type SaveStatus = { state: 'saving' } | { state: 'saved' } | { state: 'failed'; error: unknown };
 
 export interface AnswerStore {
-  get(questionId: Id): number | undefined;
+  get(questionId: string): number | undefined;
   /** Remembers the answer in this tab at once and sends it shortly after (changes are coalesced). */
-  set(questionId: Id, value: number): void;
+  set(questionId: string, value: number): void;
   /** Sends anything unsent and resolves once the gateway accepted it all; rejects with the last failure. */
   flush(): Promise<void>;
   /** Sends what is left without waiting; for leaving the page. */
@@ -19,8 +19,8 @@ export interface AnswerStore {
 export interface AnswerStoreDeps {
   api: ApiClient;
   storage: Storage;
-  userId: Id;
-  version: Id;
+  userId: User['id'];
+  version: Survey['version'];
   onStatus: (status: SaveStatus) => void;
   /** How long to wait for more changes before sending; arrow keys in a radio group change it on every press. */
   delayMs?: number;
@@ -52,7 +52,7 @@ export function createAnswerStore(deps: AnswerStoreDeps): AnswerStore {
       } catch (error) {
         // Keep the failed answers for the next attempt unless a newer choice replaced them.
         for (const answer of batch) {
-          const key = String(answer.questionId);
+          const key = answer.questionId;
           if (!unsent.has(key)) unsent.set(key, answer);
         }
         lastError = error;
@@ -63,12 +63,12 @@ export function createAnswerStore(deps: AnswerStoreDeps): AnswerStore {
   }
 
   return {
-    get: (questionId) => answers[String(questionId)]?.value,
+    get: (questionId) => answers[questionId]?.value,
     set(questionId, value) {
       const answer = { questionId, value };
-      answers[String(questionId)] = answer;
+      answers[questionId] = answer;
       writeJson(deps.storage, storageKey, answers);
-      unsent.set(String(questionId), answer);
+      unsent.set(questionId, answer);
       clearTimeout(timer);
       timer = setTimeout(() => void send(), deps.delayMs ?? 300);
     },

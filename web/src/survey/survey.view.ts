@@ -80,7 +80,7 @@ export function renderSurvey(ctx: AppContext, outlet: HTMLElement, questionNumbe
     );
     const form = h(
       'form',
-      { class: 'question', 'data-testid': 'survey-question', 'data-question-id': String(question.id) },
+      { class: 'question', 'data-testid': 'survey-question', 'data-question-id': question.id },
       h(
         'fieldset',
         null,
