@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, expect, it } from 'vitest';
 import { startFaultProxy } from '../../test/chaos/fault.proxy';
+import { aChatJob as job } from '../../test/harness/jobs';
 import type { ChatJob } from '../jobs/chat.job';
 import type { WriteMessage } from '../jobs/writes.messages';
 import { redisKeys } from '../redis/keys';
@@ -24,18 +25,6 @@ afterAll(async () => {
   redis.disconnect();
   direct.disconnect();
   await proxy.close();
-});
-
-const job = (): ChatJob => ({
-  v: 1,
-  replyId: randomUUID(),
-  userMessageId: randomUUID(),
-  conversationId: randomUUID(),
-  userId: randomUUID(),
-  personaId: 'sage',
-  lang: 'en',
-  content: 'hello',
-  enqueuedAt: Date.now(),
 });
 
 const sent: WriteMessage[] = [];

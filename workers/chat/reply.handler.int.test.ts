@@ -3,17 +3,18 @@ import type { Job } from 'bullmq';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLlmSim } from '../../services/llm-sim/llm-sim.app';
-import { createDb, type Db, migrateToLatest } from '../../shared/db/database';
+import type { Db } from '../../shared/db/database';
 import { insertMessages } from '../../shared/db/messages.repository';
 import type { ChatJob } from '../../shared/jobs/chat.job';
 import type { WriteMessage, WriteOf } from '../../shared/jobs/writes.messages';
 import { createRedis } from '../../shared/redis/connection';
-import { redisKeys } from '../../shared/redis/keys';
 import { decodeEntry } from '../../shared/replies/reply.events';
 import { turnRows, turnWrite } from '../../shared/replies/turn';
 import { createLogger } from '../../shared/telemetry/logger';
 import { createRegistry } from '../../shared/telemetry/metrics';
-import { createTestDatabase, dialects } from '../../test/harness/databases';
+import { dialects } from '../../test/harness/databases';
+import { aChatJob } from '../../test/harness/jobs';
+import { migratedDatabase, prefixedRedis, testRedisUrl } from '../../test/harness/medium';
 import { createCancelRegistry } from './cancel.registry';
 import { createChatMetrics } from './chat.metrics';
 import { createReplyHandler } from './reply.handler';
@@ -21,19 +22,18 @@ import { createReplyHandler } from './reply.handler';
 // The reply handler on real parts: Redis, the LLM simulator over HTTP, and each database for the
 // prompt of a conversation Redis does not hold whole. The writes queue is a list the test reads.
 
-const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const prefix = `test-handler-${randomUUID().slice(0, 8)}`;
-const keys = redisKeys(prefix);
+const { prefix, keys, redis, cleanup } = prefixedRedis('handler');
 const log = createLogger('chat-worker', 'silent');
-const redis = createRedis(url, { name: `${prefix}:cmd`, blocking: true });
-const subscriber = createRedis(url, { name: `${prefix}:cancel`, blocking: true, enableReadyCheck: false });
+const subscriber = createRedis(testRedisUrl, {
+  name: `${prefix}:cancel`,
+  blocking: true,
+  enableReadyCheck: false,
+});
 const llm = createLlmSim({ settings: { ttftMs: 5, itlMs: 1, jitter: 0 } });
 const { baseURL } = await llm.listen(0);
 
 afterAll(async () => {
-  const found = await redis.keys(`${prefix}:*`);
-  if (found.length) await redis.del(...found);
-  redis.disconnect();
+  await cleanup();
   subscriber.disconnect();
   await llm.close();
 });
@@ -48,34 +48,19 @@ const jobOf = (data: ChatJob) =>
     processedOn: Date.now(),
   }) as Job<ChatJob>;
 
-const chatJob = (conversationId: string, content = 'Hello there'): ChatJob => ({
-  v: 1,
-  replyId: randomUUID(),
-  userMessageId: randomUUID(),
-  conversationId,
-  userId: randomUUID(),
-  personaId: 'sage',
-  lang: 'en',
-  content,
-  enqueuedAt: Date.now(),
-});
-
 const eventsOf = async (replyId: string) =>
   (await redis.xrange(keys.replyEvents(replyId), '-', '+')).map((entry) => decodeEntry(entry));
 
 describe.each(dialects)('reply handler on %s', (dialect) => {
   let db: Db;
-  let drop: () => Promise<void>;
+  let drop: () => Promise<void> = async () => {};
   const sent: WriteMessage[] = [];
   let handle: ReturnType<typeof createReplyHandler>;
   const turnOf = (replyId: string) =>
     sent.find((m): m is WriteOf<'chat.turn'> => m.kind === 'chat.turn' && m.replyId === replyId);
 
   beforeAll(async () => {
-    const database = await createTestDatabase(dialect);
-    drop = database.drop;
-    db = createDb({ url: database.url, dataDir: database.dataDir });
-    await migrateToLatest(db);
+    ({ db, drop } = await migratedDatabase(dialect));
     const cancels = createCancelRegistry({ subscriber, channel: keys.cancelChannel, log });
     await cancels.start();
     handle = createReplyHandler({
@@ -95,15 +80,12 @@ describe.each(dialects)('reply handler on %s', (dialect) => {
       log,
     });
   });
-  afterAll(async () => {
-    await db?.destroy();
-    await drop?.();
-  });
+  afterAll(() => drop());
 
   it('streams a reply into its stream, ends it once and sends the turn to be stored', async () => {
     const conversationId = randomUUID();
     await redis.set(keys.turnsComplete(conversationId), '1', 'EX', 60);
-    const data = chatJob(conversationId);
+    const data = aChatJob({ conversationId });
     expect(await handle(jobOf(data))).toBe('complete');
 
     const events = await eventsOf(data.replyId);
@@ -124,11 +106,11 @@ describe.each(dialects)('reply handler on %s', (dialect) => {
   });
 
   it('builds the prompt from the database when Redis does not hold the whole conversation', async () => {
-    const fresh = chatJob(randomUUID());
+    const fresh = aChatJob();
     await redis.set(keys.turnsComplete(fresh.conversationId), '1', 'EX', 60);
     await handle(jobOf(fresh));
 
-    const stored = chatJob(randomUUID());
+    const stored = aChatJob();
     const earlier = { ...stored, replyId: randomUUID(), userMessageId: randomUUID(), enqueuedAt: 1000 };
     const long = 'An earlier question about the sea, the tides and the moon. '.repeat(20);
     await insertMessages(
@@ -149,7 +131,7 @@ describe.each(dialects)('reply handler on %s', (dialect) => {
   });
 
   it('ends a reply cancelled before its job ran as cancelled, without calling the model', async () => {
-    const data = chatJob(randomUUID());
+    const data = aChatJob();
     await redis.set(keys.replyCancel(data.replyId), '1', 'EX', 60);
     const before = llm.stats().requests;
     expect(await handle(jobOf(data))).toBe('cancelled');
@@ -161,7 +143,7 @@ describe.each(dialects)('reply handler on %s', (dialect) => {
   it('only re-sends the write of a reply an earlier attempt already ended', async () => {
     const conversationId = randomUUID();
     await redis.set(keys.turnsComplete(conversationId), '1', 'EX', 60);
-    const data = chatJob(conversationId);
+    const data = aChatJob({ conversationId });
     await handle(jobOf(data));
     const writes = sent.filter((m) => m.kind === 'chat.turn' && m.replyId === data.replyId).length;
     const before = llm.stats().requests;

@@ -2,11 +2,11 @@ import type { ChainableCommander } from 'ioredis';
 import { insertConversations } from '../../shared/db/conversations.repository';
 import type { Db } from '../../shared/db/database';
 import { insertMessages } from '../../shared/db/messages.repository';
-import type { NewMessageRow } from '../../shared/db/messages.table';
 import { listAnswersOfUsers, upsertAnswers } from '../../shared/db/survey-answers.repository';
 import { insertUsersIfAbsent, setPersonas } from '../../shared/db/users.repository';
 import type { WriteKind, WriteOf } from '../../shared/jobs/writes.messages';
 import type { RedisKeys } from '../../shared/redis/keys';
+import { turnRows } from '../../shared/replies/turn';
 import { scoreSurvey } from '../../shared/survey/scoring';
 import { survey } from '../../shared/survey/survey';
 
@@ -49,38 +49,7 @@ export const appliers = {
         created_at: m.at,
       })),
     ),
-  'chat.turn': (db, messages) =>
-    insertMessages(
-      db,
-      messages.flatMap((m): NewMessageRow[] => [
-        {
-          id: m.user.id,
-          conversation_id: m.conversationId,
-          user_id: m.userId,
-          reply_id: m.replyId,
-          role: 'user',
-          content: m.user.content,
-          status: 'complete',
-          finish_reason: null,
-          prompt_tokens: null,
-          completion_tokens: null,
-          created_at: m.user.at,
-        },
-        {
-          id: m.replyId,
-          conversation_id: m.conversationId,
-          user_id: m.userId,
-          reply_id: m.replyId,
-          role: 'assistant',
-          content: m.assistant.content,
-          status: m.assistant.status,
-          finish_reason: m.assistant.finishReason,
-          prompt_tokens: m.assistant.usage?.promptTokens ?? null,
-          completion_tokens: m.assistant.usage?.completionTokens ?? null,
-          created_at: m.assistant.at,
-        },
-      ]),
-    ),
+  'chat.turn': (db, messages) => insertMessages(db, messages.flatMap(turnRows)),
   'survey.answers': async (db, messages) => {
     await upsertAnswers(
       db,

@@ -1,34 +1,29 @@
 import { randomUUID } from 'node:crypto';
 import { type Message, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDb, type Db, migrateToLatest } from '../../shared/db/database';
+import type { Db } from '../../shared/db/database';
 import type { WriteMessage } from '../../shared/jobs/writes.messages';
-import { createRedis } from '../../shared/redis/connection';
-import { redisKeys } from '../../shared/redis/keys';
 import { acceptedTurn, turnWrite } from '../../shared/replies/turn';
 import { createSqs, resolveWritesQueues } from '../../shared/sqs/sqs.client';
 import { startSqsEmulator } from '../../shared/sqs/sqs.emulator';
 import { sqsBodyOf } from '../../shared/sqs/writes.producer';
 import { createLogger } from '../../shared/telemetry/logger';
 import { createRegistry } from '../../shared/telemetry/metrics';
-import { createTestDatabase, dialects } from '../../test/harness/databases';
+import { dialects } from '../../test/harness/databases';
+import { aChatJob } from '../../test/harness/jobs';
+import { migratedDatabase, prefixedRedis } from '../../test/harness/medium';
 import { createWriterMetrics } from './writer.metrics';
 import { createWritesHandler } from './writes.handler';
 
 // The writes handler on real parts: each database, Redis for the clean-up after a commit, and the
 // SQS emulator over HTTP for its dead-letter queue.
 
-const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const prefix = `test-writes-${randomUUID().slice(0, 8)}`;
-const keys = redisKeys(prefix);
-const redis = createRedis(url, { name: `${prefix}:cmd` });
+const { prefix, keys, redis, cleanup } = prefixedRedis('writes');
 const emulator = await startSqsEmulator();
 const sqs = createSqs({ SQS_ENDPOINT: emulator.endpoint, AWS_REGION: 'us-east-1' });
 
 afterAll(async () => {
-  const found = await redis.keys(`${prefix}:*`);
-  if (found.length) await redis.del(...found);
-  redis.disconnect();
+  await cleanup();
   sqs.destroy();
   await emulator.close();
 });
@@ -43,15 +38,12 @@ const deliveredWrite = (write: WriteMessage) => delivered(sqsBodyOf(write), writ
 
 describe.each(dialects)('writes handler on %s', (dialect) => {
   let db: Db;
-  let drop: () => Promise<void>;
+  let drop: () => Promise<void> = async () => {};
   let dlqUrl: string;
   let handle: ReturnType<typeof createWritesHandler>;
 
   beforeAll(async () => {
-    const database = await createTestDatabase(dialect);
-    drop = database.drop;
-    db = createDb({ url: database.url, dataDir: database.dataDir });
-    await migrateToLatest(db);
+    ({ db, drop } = await migratedDatabase(dialect));
     const queues = await resolveWritesQueues(sqs, {
       SQS_ENDPOINT: emulator.endpoint,
       AWS_REGION: 'us-east-1',
@@ -72,26 +64,13 @@ describe.each(dialects)('writes handler on %s', (dialect) => {
       answersTtlSeconds: 60,
     });
   });
-  afterAll(async () => {
-    await db?.destroy();
-    await drop?.();
-  });
+  afterAll(() => drop());
 
   /** A user, their conversation and one finished turn, as the gateway and a chat worker send them. */
   const conversationWrites = () => {
     const userId = randomUUID();
     const conversationId = randomUUID();
-    const job = {
-      v: 1 as const,
-      replyId: randomUUID(),
-      userMessageId: randomUUID(),
-      conversationId,
-      userId,
-      personaId: 'sage',
-      lang: 'en' as const,
-      content: 'Hello 😀',
-      enqueuedAt: 1000,
-    };
+    const job = aChatJob({ conversationId, userId, content: 'Hello 😀', enqueuedAt: 1000 });
     const end = {
       status: 'complete' as const,
       content: 'Hi!',

@@ -1,48 +1,36 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertConversations } from '../../../shared/db/conversations.repository';
-import { createDb, type Db, migrateToLatest } from '../../../shared/db/database';
+import type { Db } from '../../../shared/db/database';
 import { insertMessages } from '../../../shared/db/messages.repository';
-import type { ChatJob } from '../../../shared/jobs/chat.job';
 import type { WriteMessage } from '../../../shared/jobs/writes.messages';
-import { createRedis } from '../../../shared/redis/connection';
-import { redisKeys } from '../../../shared/redis/keys';
 import { acceptedTurn, endedTurn, turnRows, turnWrite } from '../../../shared/replies/turn';
-import { createTestDatabase, dialects } from '../../../test/harness/databases';
+import { dialects } from '../../../test/harness/databases';
+import { aChatJob } from '../../../test/harness/jobs';
+import { migratedDatabase, prefixedRedis } from '../../../test/harness/medium';
 import { createConversationStore } from './conversation.store';
 
 // The conversation store on real Redis and each database: what the request path reads while the
 // writer has not yet stored what was sent.
 
-const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const prefix = `test-conversations-${randomUUID().slice(0, 8)}`;
-const keys = redisKeys(prefix);
-const redis = createRedis(url, { name: `${prefix}:cmd` });
+const { keys, redis, cleanup } = prefixedRedis('conversations');
 
 afterAll(async () => {
-  const found = await redis.keys(`${prefix}:*`);
-  if (found.length) await redis.del(...found);
-  redis.disconnect();
+  await cleanup();
 });
 
 describe.each(dialects)('conversation store on %s', (dialect) => {
   let db: Db;
-  let drop: () => Promise<void>;
+  let drop: () => Promise<void> = async () => {};
   const sent: WriteMessage[] = [];
   const writes = { send: async (m: WriteMessage) => void sent.push(m), sendBatch: async () => {} };
   let store: ReturnType<typeof createConversationStore>;
 
   beforeAll(async () => {
-    const database = await createTestDatabase(dialect);
-    drop = database.drop;
-    db = createDb({ url: database.url, dataDir: database.dataDir });
-    await migrateToLatest(db);
+    ({ db, drop } = await migratedDatabase(dialect));
     store = createConversationStore({ redis, keys, db, writes, ttlSeconds: 60 });
   });
-  afterAll(async () => {
-    await db?.destroy();
-    await drop?.();
-  });
+  afterAll(() => drop());
 
   it('starts a conversation in Redis, sends it to be stored, and finds it for its owner only', async () => {
     const alice = randomUUID();
@@ -79,17 +67,8 @@ describe.each(dialects)('conversation store on %s', (dialect) => {
   it('shows the history with every turn still on its way, the stored copy winning, in order', async () => {
     const carol = randomUUID();
     const conversationId = randomUUID();
-    const job = (at: number, content: string): ChatJob => ({
-      v: 1,
-      replyId: randomUUID(),
-      userMessageId: randomUUID(),
-      conversationId,
-      userId: carol,
-      personaId: 'sage',
-      lang: 'en',
-      content,
-      enqueuedAt: at,
-    });
+    const job = (enqueuedAt: number, content: string) =>
+      aChatJob({ conversationId, userId: carol, content, enqueuedAt });
     const end = { status: 'complete' as const, content: 'stored answer', finishReason: 'stop', usage: null };
     // First turn: stored, and its pending copy not yet cleared (the writer's clean-up came later).
     const first = job(1000, 'first');
