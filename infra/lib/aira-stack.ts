@@ -8,6 +8,7 @@ import {
   queueDimensionName,
   queueMetricsNamespace,
 } from '../../services/queue-metrics/queue-metrics.names';
+import { catalog } from '../../shared/jobs/catalog';
 import { fleets } from '../../shared/scaling/fleets.config';
 import { AccessLogs } from './access-logs';
 import { Alarms, chatMetric } from './alarms';
@@ -86,7 +87,7 @@ export class AiraStack extends Stack {
         {
           namespace: queueMetricsNamespace,
           metricName: backlogMetricName,
-          dimensions: { [queueDimensionName]: 'chat' },
+          dimensions: { [queueDimensionName]: catalog.chat.name },
         },
       ],
       oldestAge: chatMetric(oldestAgeMetricName, 'Maximum'),

@@ -200,7 +200,7 @@ export function chatMetric(metricName: string, statistic: string): cloudwatch.Me
   return new cloudwatch.Metric({
     namespace: queueMetricsNamespace,
     metricName,
-    dimensionsMap: { [queueDimensionName]: 'chat' },
+    dimensionsMap: { [queueDimensionName]: catalog.chat.name },
     period: minute,
     statistic,
   });
