@@ -55,12 +55,7 @@ export interface ProcessSpec<C> {
  */
 export function runProcess<C>(spec: ProcessSpec<C>): void {
   tolerateClosedOutput();
-  let config: C;
-  try {
-    config = spec.config(process.env);
-  } catch (error) {
-    return failConfig(error);
-  }
+  const config = parseOnce(spec);
   const level = spec.logLevel ? spec.logLevel(config) : (config as { LOG_LEVEL?: string }).LOG_LEVEL;
   const log = spec.logger?.(config) ?? createLogger(spec.name, level);
   const deadline = typeof spec.deadlineMs === 'function' ? spec.deadlineMs(config) : spec.deadlineMs;
@@ -103,8 +98,12 @@ export function runProcess<C>(spec: ProcessSpec<C>): void {
   });
 }
 
-/** One line naming the variable, no stack trace: it is the environment to fix, not the code. */
-function failConfig(error: unknown): never {
-  console.error(`configuration error: ${error instanceof Error ? error.message : String(error)}`);
-  process.exit(exitCodes.config);
+/** A bad variable exits with one line naming it, no stack trace: the environment is what to fix. */
+function parseOnce<C>(spec: ProcessSpec<C>): C {
+  try {
+    return spec.config(process.env);
+  } catch (error) {
+    console.error(`configuration error: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(exitCodes.config);
+  }
 }
