@@ -18,6 +18,8 @@ export function createShutdown(log: Logger, opts: { deadlineMs?: number } = {}) 
    */
   const shutdown = (reason: string, deadlineMs = opts.deadlineMs ?? 150_000): Promise<void> => {
     running ??= (async () => {
+      // Nothing was opened yet (a start that failed at once): nothing to say.
+      if (handlers.length === 0) return;
       log.info({ reason }, 'shutting down');
       const timer = setTimeout(() => {
         log.error({ reason, deadlineMs }, 'shutdown deadline passed, exiting');

@@ -54,19 +54,27 @@ export const entryFile = (path: string, runtime: Runtime) =>
  * Paths are absolute, so it works from any working directory.
  */
 export const entryCommand = (name: EntryName, runtime: Runtime = currentRuntime) =>
-  fileCommand(entries[name], runtime);
+  fileCommand(entries[name], runtime, traced(name));
+
+/**
+ * The launcher is not traced: it is on no request's path, and traced, its in-process SQS emulator
+ * would start a trace for every poll a writer makes. It still starts through runProcess.
+ */
+const traced = (name: EntryName) => name !== 'start';
 
 /**
  * The same for any module of this repository (a script, a benchmark's server), by its path without
  * extension: tests and benchmarks run their helpers as Aira's own processes run.
  */
-export function fileCommand(path: string, runtime: Runtime): { command: string; args: string[] } {
+export function fileCommand(
+  path: string,
+  runtime: Runtime,
+  withPreload = true,
+): { command: string; args: string[] } {
   const file = (p: string) => resolve(repoRoot, entryFile(p, runtime));
   const loader = runtime === 'source' ? ['--import', 'tsx'] : [];
-  return {
-    command: process.execPath,
-    args: [...loader, '--import', pathToFileURL(file(preload)).href, file(path)],
-  };
+  const tracing = withPreload ? ['--import', pathToFileURL(file(preload)).href] : [];
+  return { command: process.execPath, args: [...loader, ...tracing, file(path)] };
 }
 
 /**
@@ -75,7 +83,6 @@ export function fileCommand(path: string, runtime: Runtime): { command: string; 
  */
 export const containerCommand = (name: EntryName): string[] => [
   'node',
-  '--import',
-  `./${entryFile(preload, 'compiled')}`,
+  ...(traced(name) ? ['--import', `./${entryFile(preload, 'compiled')}`] : []),
   entryFile(entries[name], 'compiled'),
 ];
