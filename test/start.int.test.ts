@@ -25,6 +25,8 @@ describe('npm start', () => {
     receiver = await startOtlpReceiver();
     launcher = await startLauncher({
       env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint, OTEL_BSP_SCHEDULE_DELAY: '100' },
+      // Its own redis-server too, so the whole stack is the launcher's.
+      ownRedis: true,
     });
   }, 180_000);
   afterAll(async () => {
@@ -118,9 +120,10 @@ describe('npm start', () => {
 
   it('leaves nothing running after its process group is killed', async () => {
     const started = descendantsOf(launcher.pid);
-    // The LLM simulator, a chat worker, its standby, a writer and the gateway, at least.
-    expect(started.length).toBeGreaterThanOrEqual(5);
+    // redis-server, the LLM simulator, a chat worker, its standby, a writer and the gateway, at least.
+    expect(started.length).toBeGreaterThanOrEqual(6);
     const ports = [
+      launcher.ports.LOCAL_REDIS_PORT,
       launcher.ports.PORT,
       launcher.ports.LLM_SIM_PORT,
       launcher.ports.SQS_EMULATOR_PORT,
@@ -142,13 +145,15 @@ describe('npm start', () => {
 });
 
 describe('npm start with a port taken', () => {
-  const cases = [
+  const cases: { variable: string; env?: (port: number) => Record<string, string> }[] = [
     { variable: 'PORT' },
     { variable: 'LLM_SIM_PORT' },
     { variable: 'SQS_EMULATOR_PORT' },
     { variable: 'AUTOSCALER_PORT' },
     { variable: 'WRITER_METRICS_PORT_BASE' },
-    { variable: 'CHAT_METRICS_PORT_BASE', env: { AUTOSCALE: 'false' } },
+    { variable: 'CHAT_METRICS_PORT_BASE', env: () => ({ AUTOSCALE: 'false' }) },
+    // No Redis answers at REDIS_URL (what holds the port never replies), so one would be started there.
+    { variable: 'LOCAL_REDIS_PORT', env: (port) => ({ REDIS_URL: `redis://127.0.0.1:${port}` }) },
   ];
   it.each(cases)(
     'refuses to start when $variable is taken, and starts nothing',
@@ -156,7 +161,10 @@ describe('npm start with a port taken', () => {
       const squatter: Server = createServer();
       await new Promise<void>((resolve) => squatter.listen(0, '127.0.0.1', resolve));
       const port = (squatter.address() as { port: number }).port;
-      const launcher = await startLauncher({ env: { [variable]: String(port), ...env }, ready: false });
+      const launcher = await startLauncher({
+        env: { [variable]: String(port), ...env?.(port) },
+        ready: false,
+      });
       try {
         const code = await launcher.exited;
         expect(code).not.toBe(0);

@@ -2,7 +2,15 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Redis } from 'ioredis';
+import { assertPortsFree } from './ports.check';
 import { type ServiceProcess, spawnService } from './service.process';
+
+/**
+ * redis-server knows nothing of the IPC channel that stops Aira's own processes with the launcher:
+ * where util-linux's setpriv is at hand (Linux), the kernel sends it SIGTERM when the launcher dies.
+ */
+const parentDeathSignal = (): string[] =>
+  spawnSync('setpriv', ['--version']).status === 0 ? ['setpriv', '--pdeathsig', 'TERM', '--'] : [];
 
 async function answers(url: string): Promise<boolean> {
   const probe = new Redis(url, {
@@ -10,6 +18,8 @@ async function answers(url: string): Promise<boolean> {
     maxRetriesPerRequest: 0,
     retryStrategy: () => null,
     connectTimeout: 1000,
+    // Something else on the port may take the connection and never answer.
+    commandTimeout: 1000,
   });
   probe.on('error', () => undefined);
   try {
@@ -39,26 +49,30 @@ export async function ensureRedis(opts: {
       `Redis does not answer at ${opts.url} and no redis-server is installed. Install Redis (Debian/Ubuntu: apt-get install redis-server; macOS: brew install redis) or set REDIS_URL to a running one.`,
     );
   }
+  await assertPortsFree([{ port: opts.port, host: '127.0.0.1', variable: 'LOCAL_REDIS_PORT' }]);
   const dir = resolve(opts.dataDir, 'redis');
   mkdirSync(dir, { recursive: true });
   const url = `redis://127.0.0.1:${opts.port}`;
+  const [command, ...args] = [
+    ...parentDeathSignal(),
+    'redis-server',
+    '--port',
+    String(opts.port),
+    '--bind',
+    '127.0.0.1',
+    '--dir',
+    dir,
+    '--appendonly',
+    'yes',
+    '--save',
+    '',
+    '--maxmemory-policy',
+    'noeviction',
+  ];
   const process = await spawnService({
     name: 'redis',
-    command: 'redis-server',
-    args: [
-      '--port',
-      String(opts.port),
-      '--bind',
-      '127.0.0.1',
-      '--dir',
-      dir,
-      '--appendonly',
-      'yes',
-      '--save',
-      '',
-      '--maxmemory-policy',
-      'noeviction',
-    ],
+    command: command as string,
+    args,
     ready: /Ready to accept connections/,
     index: opts.index,
   });

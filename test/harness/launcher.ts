@@ -26,7 +26,14 @@ const unset = ['DATABASE_URL', 'SQS_ENDPOINT', 'OPENAI_API_KEY', 'OPENAI_BASE_UR
  * group of its own, with a data dir of its own, its own Redis prefix and queue, and a free port
  * for every port variable. Resolves once it is ready (or has exited, when `ready` is false).
  */
-export async function startLauncher(opts: { env?: Record<string, string>; ready?: boolean } = {}) {
+export async function startLauncher(
+  opts: {
+    env?: Record<string, string>;
+    ready?: boolean;
+    /** No Redis at REDIS_URL: the launcher starts a redis-server of its own on LOCAL_REDIS_PORT. */
+    ownRedis?: boolean;
+  } = {},
+) {
   const id = randomBytes(4).toString('hex');
   const dataDir = mkdtempSync(join(tmpdir(), 'aira-start-'));
   const ports: Record<string, number> = {};
@@ -34,7 +41,9 @@ export async function startLauncher(opts: { env?: Record<string, string>; ready?
   const env: Record<string, string | undefined> = {
     ...process.env,
     ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])),
-    REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
+    REDIS_URL: opts.ownRedis
+      ? `redis://127.0.0.1:${ports.LOCAL_REDIS_PORT}`
+      : (process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379'),
     AIRA_PREFIX: `test-${id}`,
     AIRA_DATA_DIR: dataDir,
     SQS_WRITES_QUEUE_NAME: `aira-writes-${id}.fifo`,
@@ -91,6 +100,7 @@ export async function startLauncher(opts: { env?: Record<string, string>; ready?
     /** Removes its data dir and Redis keys; the processes must be gone already. */
     async cleanup() {
       rmSync(dataDir, { recursive: true, force: true });
+      if (opts.ownRedis) return;
       const redis = new Redis(env.REDIS_URL as string);
       const keys = await redis.keys(`test-${id}:*`);
       for (let i = 0; i < keys.length; i += 500) await redis.del(...keys.slice(i, i + 500));
