@@ -12,7 +12,7 @@ import { startSqsEmulator } from '../shared/sqs/sqs.emulator';
 import { createLogger } from '../shared/telemetry/logger';
 import { humanize } from './start/log.prefix';
 import { assertPortsFree, type PortClaim } from './start/ports.check';
-import { ensureRedis } from './start/redis.local';
+import { ensureRedis, redisAnswers } from './start/redis.local';
 import { type ServiceProcess, spawnService } from './start/service.process';
 import { loadStartConfig } from './start/start.config';
 
@@ -41,6 +41,10 @@ runProcess({
   deadlineMs: (stopTimeoutSeconds(fleets.chat) + stopTimeoutSeconds(fleets.writer) + 60) * 1000,
   main: async ({ config, shutdown }) => {
     const claims: PortClaim[] = [{ port: config.PORT, host: config.HOST, variable: 'PORT' }];
+    // A redis-server is started when none answers at REDIS_URL.
+    if (!(await redisAnswers(config.REDIS_URL))) {
+      claims.push({ port: config.LOCAL_REDIS_PORT, host: '127.0.0.1', variable: 'LOCAL_REDIS_PORT' });
+    }
     if (!config.OPENAI_API_KEY) {
       claims.push({ port: config.LLM_SIM_PORT, host: config.LLM_SIM_HOST, variable: 'LLM_SIM_PORT' });
     }

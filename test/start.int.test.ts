@@ -16,12 +16,14 @@ interface Status {
   fleets: { name: string; workers: { metricsUrl: string | null; state: string }[] }[];
 }
 
+// `npm start` runs the compiled processes (npm run build).
+beforeAll(() => buildRuntime(), 120_000);
+
 // `npm start` itself: the compiled launcher, with every process it starts.
 describe('npm start', () => {
   let receiver: Awaited<ReturnType<typeof startOtlpReceiver>>;
   let launcher: Launcher;
   beforeAll(async () => {
-    await buildRuntime();
     receiver = await startOtlpReceiver();
     launcher = await startLauncher({
       env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint, OTEL_BSP_SCHEDULE_DELAY: '100' },

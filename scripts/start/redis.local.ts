@@ -2,7 +2,6 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Redis } from 'ioredis';
-import { assertPortsFree } from './ports.check';
 import { type ServiceProcess, spawnService } from './service.process';
 
 /**
@@ -12,7 +11,8 @@ import { type ServiceProcess, spawnService } from './service.process';
 const parentDeathSignal = (): string[] =>
   spawnSync('setpriv', ['--version']).status === 0 ? ['setpriv', '--pdeathsig', 'TERM', '--'] : [];
 
-async function answers(url: string): Promise<boolean> {
+/** Whether a Redis answers PING at `url`. */
+export async function redisAnswers(url: string): Promise<boolean> {
   const probe = new Redis(url, {
     lazyConnect: true,
     maxRetriesPerRequest: 0,
@@ -43,13 +43,12 @@ export async function ensureRedis(opts: {
   dataDir: string;
   index: number;
 }): Promise<{ url: string; process?: ServiceProcess }> {
-  if (await answers(opts.url)) return { url: opts.url };
+  if (await redisAnswers(opts.url)) return { url: opts.url };
   if (spawnSync('redis-server', ['--version']).status !== 0) {
     throw new Error(
       `Redis does not answer at ${opts.url} and no redis-server is installed. Install Redis (Debian/Ubuntu: apt-get install redis-server; macOS: brew install redis) or set REDIS_URL to a running one.`,
     );
   }
-  await assertPortsFree([{ port: opts.port, host: '127.0.0.1', variable: 'LOCAL_REDIS_PORT' }]);
   const dir = resolve(opts.dataDir, 'redis');
   mkdirSync(dir, { recursive: true });
   const url = `redis://127.0.0.1:${opts.port}`;

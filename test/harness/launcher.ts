@@ -100,7 +100,8 @@ export async function startLauncher(
     /** Removes its data dir and Redis keys; the processes must be gone already. */
     async cleanup() {
       rmSync(dataDir, { recursive: true, force: true });
-      if (opts.ownRedis) return;
+      // Only the shared Redis holds keys to remove (not one of its own, nor a port given instead).
+      if (opts.ownRedis || opts.env?.REDIS_URL) return;
       const redis = new Redis(env.REDIS_URL as string);
       const keys = await redis.keys(`test-${id}:*`);
       for (let i = 0; i < keys.length; i += 500) await redis.del(...keys.slice(i, i + 500));
