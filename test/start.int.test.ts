@@ -102,22 +102,25 @@ describe('npm start', () => {
     );
     expect(byId.get(simulator.parentSpanId)?.service).toBe('chat-worker');
 
-    // The chat worker's latency histograms carry the trace id as an exemplar, as the gateway's do.
+    // The workers' latency histograms carry the trace id as an exemplar, as the gateway's do: the
+    // chat worker's the message's, the writer's its batch's.
     const status = (await (
       await fetch(`http://127.0.0.1:${launcher.ports.AUTOSCALER_PORT}/status`)
     ).json()) as Status;
-    const urls = status.fleets
-      .find((f) => f.name === 'chat')
-      ?.workers.flatMap((w) => (w.metricsUrl ? [w.metricsUrl] : []));
-    expect(urls?.length).toBeGreaterThan(0);
-    const metrics = (await Promise.all((urls ?? []).map(async (url) => (await fetch(url)).text()))).join(
-      '\n',
-    );
+    const metricsOf = async (fleet: string) => {
+      const urls = status.fleets
+        .find((f) => f.name === fleet)
+        ?.workers.flatMap((w) => (w.metricsUrl ? [w.metricsUrl] : []));
+      expect(urls?.length, fleet).toBeGreaterThan(0);
+      return (await Promise.all((urls ?? []).map(async (url) => (await fetch(url)).text()))).join('\n');
+    };
+    const exemplar = (histogram: string, id: string) =>
+      new RegExp(`^${histogram}_bucket\\{[^}]*\\} \\d+ # \\{trace_id="${id}"\\}`, 'm');
+    const chatMetrics = await metricsOf('chat');
     for (const histogram of ['aira_reply_ttft_seconds', 'aira_job_duration_seconds']) {
-      expect(metrics, histogram).toMatch(
-        new RegExp(`^${histogram}_bucket\\{[^}]*\\} \\d+ # \\{trace_id="${traceId}"\\}`, 'm'),
-      );
+      expect(chatMetrics, histogram).toMatch(exemplar(histogram, traceId));
     }
+    expect(await metricsOf('writer')).toMatch(exemplar('aira_writer_batch_duration_seconds', batch.traceId));
   });
 
   it('leaves nothing running after its process group is killed', async () => {
