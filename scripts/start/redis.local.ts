@@ -4,12 +4,22 @@ import { resolve } from 'node:path';
 import { Redis } from 'ioredis';
 import { type ServiceProcess, spawnService } from './service.process';
 
-async function answers(url: string): Promise<boolean> {
+/**
+ * redis-server knows nothing of the IPC channel that stops Aira's own processes with the launcher:
+ * where util-linux's setpriv is at hand (Linux), the kernel sends it SIGTERM when the launcher dies.
+ */
+const parentDeathSignal = (): string[] =>
+  spawnSync('setpriv', ['--version']).status === 0 ? ['setpriv', '--pdeathsig', 'TERM', '--'] : [];
+
+/** Whether a Redis answers PING at `url`. */
+export async function redisAnswers(url: string): Promise<boolean> {
   const probe = new Redis(url, {
     lazyConnect: true,
     maxRetriesPerRequest: 0,
     retryStrategy: () => null,
     connectTimeout: 1000,
+    // Something else on the port may take the connection and never answer.
+    commandTimeout: 1000,
   });
   probe.on('error', () => undefined);
   try {
@@ -33,7 +43,7 @@ export async function ensureRedis(opts: {
   dataDir: string;
   index: number;
 }): Promise<{ url: string; process?: ServiceProcess }> {
-  if (await answers(opts.url)) return { url: opts.url };
+  if (await redisAnswers(opts.url)) return { url: opts.url };
   if (spawnSync('redis-server', ['--version']).status !== 0) {
     throw new Error(
       `Redis does not answer at ${opts.url} and no redis-server is installed. Install Redis (Debian/Ubuntu: apt-get install redis-server; macOS: brew install redis) or set REDIS_URL to a running one.`,
@@ -42,23 +52,26 @@ export async function ensureRedis(opts: {
   const dir = resolve(opts.dataDir, 'redis');
   mkdirSync(dir, { recursive: true });
   const url = `redis://127.0.0.1:${opts.port}`;
+  const [command, ...args] = [
+    ...parentDeathSignal(),
+    'redis-server',
+    '--port',
+    String(opts.port),
+    '--bind',
+    '127.0.0.1',
+    '--dir',
+    dir,
+    '--appendonly',
+    'yes',
+    '--save',
+    '',
+    '--maxmemory-policy',
+    'noeviction',
+  ];
   const process = await spawnService({
     name: 'redis',
-    command: 'redis-server',
-    args: [
-      '--port',
-      String(opts.port),
-      '--bind',
-      '127.0.0.1',
-      '--dir',
-      dir,
-      '--appendonly',
-      'yes',
-      '--save',
-      '',
-      '--maxmemory-policy',
-      'noeviction',
-    ],
+    command: command as string,
+    args,
     ready: /Ready to accept connections/,
     index: opts.index,
   });

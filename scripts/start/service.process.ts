@@ -1,4 +1,5 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { spawnChild } from '../../shared/process/spawn.process';
 import { prefixLines } from './log.prefix';
 
 export interface ServiceProcess {
@@ -20,13 +21,10 @@ export async function spawnService(opts: {
   index: number;
   timeoutMs?: number;
 }): Promise<ServiceProcess> {
-  const child = spawn(opts.command, opts.args, {
-    env: { ...process.env, ...opts.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    // Its own process group: Ctrl-C reaches only the launcher, which stops services in order.
-    detached: true,
-  });
-  // Should the launcher itself die, it takes its services with it.
+  // Ctrl-C reaches only the launcher, which stops services in order; should the launcher die, each
+  // service sees its IPC channel close and stops (shared/process/spawn.process.ts).
+  const child = spawnChild(opts, { ...process.env, ...opts.env });
+  // A service still running when the launcher exits (one that outlived its stop's grace) goes with it.
   process.once('exit', () => child.kill('SIGKILL'));
   prefixLines(opts.name, child.stdout!, opts.index);
   prefixLines(opts.name, child.stderr!, opts.index);

@@ -1,7 +1,7 @@
-import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { type EntryName, entryCommand, type Runtime, repoRoot } from '../../shared/process/entries';
-import { activationLine, STANDBY_ENV, SUPERVISED_ENV } from '../../shared/scaling/supervision';
+import { type EntryName, entryCommand, type Runtime } from '../../shared/process/entries';
+import { spawnChild } from '../../shared/process/spawn.process';
+import { activationMessage, STANDBY_ENV } from '../../shared/scaling/supervision';
 
 /** What a worker process reports to its supervisor, read from its JSON log lines. */
 export type WorkerEvent =
@@ -64,23 +64,17 @@ export function createProcessLauncher(deps: {
   output: (line: string) => void;
   runtime?: Runtime;
 }): LaunchWorker {
-  const { command, args } = entryCommand(deps.entry, deps.runtime);
+  const launch = entryCommand(deps.entry, deps.runtime);
   const base: Record<string, string | undefined> = { ...process.env, ...deps.env, METRICS_PORT: '0' };
   if (quieterThanInfo.has(base.LOG_LEVEL ?? '')) base.LOG_LEVEL = 'info';
 
   return ({ name, standby }, onEvent) => {
     let label = name;
     const env = standby ? { ...base, [STANDBY_ENV]: '1' } : { ...base, WORKER_ID: name };
-    // stdin stays open for the worker's life: it carries a standby's activation, and its end tells
-    // the worker this process is gone (shared/scaling/supervision.ts).
-    const child = spawn(command, args, {
-      cwd: repoRoot,
-      env: { ...env, [SUPERVISED_ENV]: '1' },
-      stdio: ['pipe', 'pipe', 'pipe'],
-      // Its own process group: a Ctrl-C reaches only the supervisor, which retires workers in
-      // order; a worker still exits when the supervisor dies (its stdin closes).
-      detached: true,
-    });
+    // Its IPC channel carries a standby's activation, and its closing tells the worker this
+    // process is gone; in its own process group, a Ctrl-C reaches only the supervisor, which
+    // retires workers in order (shared/process/spawn.process.ts).
+    const child = spawnChild(launch, env);
     const tail: string[] = [];
     const onLine = (line: string) => {
       deps.output(`[${label}] ${line}`);
@@ -105,13 +99,16 @@ export function createProcessLauncher(deps: {
     });
     // 'close' comes after the output is read to the end, so the tail is complete.
     child.on('close', (code, signal) => exit(code, signal));
-    child.stdin?.on('error', () => undefined);
+    // A message to a worker that has just died fails; its exit is reported on its own.
+    const send = (message: unknown) => {
+      if (child.connected) child.send(message as object, () => undefined);
+    };
 
     return {
       pid: child.pid,
       activate(id) {
         label = id;
-        child.stdin?.write(activationLine({ WORKER_ID: id }));
+        send(activationMessage({ WORKER_ID: id }));
       },
       kill(signal) {
         if (child.exitCode === null && child.signalCode === null) child.kill(signal);

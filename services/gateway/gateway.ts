@@ -2,16 +2,15 @@ import { Queue } from 'bullmq';
 import { createDb } from '../../shared/db/database';
 import { catalog } from '../../shared/jobs/catalog';
 import type { ChatJob } from '../../shared/jobs/chat.job';
-import { createShutdown, once } from '../../shared/lifecycle/shutdown';
+import { createShutdown, once, type Shutdown } from '../../shared/lifecycle/shutdown';
 import { createRedis } from '../../shared/redis/connection';
 import { assertNoEviction } from '../../shared/redis/eviction.check';
 import { redisKeys } from '../../shared/redis/keys';
 import { createSqs, resolveWritesQueues } from '../../shared/sqs/sqs.client';
 import { createWritesProducer } from '../../shared/sqs/writes.producer';
 import { bullmqTelemetry } from '../../shared/telemetry/bullmq.telemetry';
-import { createLogger } from '../../shared/telemetry/logger';
+import { createLogger, type Logger } from '../../shared/telemetry/logger';
 import { createRegistry } from '../../shared/telemetry/metrics';
-import { flushTracing } from '../../shared/telemetry/tracing';
 import { buildGateway } from './app';
 import type { GatewayConfig } from './gateway.config';
 import { createFleetsReader } from './ops/fleets.reader';
@@ -23,8 +22,8 @@ import { createStreamHub } from './replies/stream.hub';
  * Starts a gateway on its configured port. Its Redis footprint is fixed: one command connection,
  * one for the BullMQ producer, and one subscriber for every SSE stream it relays.
  */
-export async function startGateway(config: GatewayConfig) {
-  const log = createLogger('gateway', config.LOG_LEVEL);
+export async function startGateway(config: GatewayConfig, parts: { log?: Logger; shutdown?: Shutdown } = {}) {
+  const log = parts.log ?? createLogger('gateway', config.LOG_LEVEL);
   const registry = createRegistry('gateway');
   const keys = redisKeys(config.AIRA_PREFIX);
   // Commands of concurrent requests made in the same turn of the event loop are written together.
@@ -84,7 +83,7 @@ export async function startGateway(config: GatewayConfig) {
   const port = Number(new URL(address).port);
   log.info({ url: address }, 'gateway ready');
 
-  const shutdown = createShutdown(log);
+  const shutdown = parts.shutdown ?? createShutdown(log);
   shutdown.add(
     'http server',
     once(() => app.close()),
@@ -108,7 +107,6 @@ export async function startGateway(config: GatewayConfig) {
     once(() => db.destroy()),
   );
   shutdown.add('sqs', () => sqs.destroy());
-  shutdown.add('telemetry', flushTracing);
   return {
     app,
     url: `http://${config.HOST}:${port}`,

@@ -1,8 +1,11 @@
-import { runMain } from '../../shared/config/env';
+import { runProcess } from '../../shared/process/run.process';
 import { startGateway } from './gateway';
 import { loadGatewayConfig } from './gateway.config';
 
-runMain(async () => {
-  const { shutdown } = await startGateway(loadGatewayConfig());
-  shutdown.listen();
+runProcess({
+  name: 'gateway',
+  config: loadGatewayConfig,
+  main: async ({ config, log, shutdown }) => {
+    await startGateway(config, { log, shutdown });
+  },
 });

@@ -4,20 +4,27 @@ type Handler = { name: string; run: () => Promise<void> | void };
 
 /**
  * One shutdown path per process: named handlers run once, in the order they were added (stop
- * accepting, drain in-flight work, then close connections and flush telemetry). SIGTERM and SIGINT
- * trigger it; a second signal exits at once.
+ * accepting, drain in-flight work, then close connections). The process runner
+ * (shared/process/run.process.ts) triggers it on SIGTERM, SIGINT and SIGHUP, when the parent
+ * process is gone, and after a failed start; it flushes telemetry and exits after it.
  */
 export function createShutdown(log: Logger, opts: { deadlineMs?: number } = {}) {
   const handlers: Handler[] = [];
   let running: Promise<void> | undefined;
 
-  const shutdown = (reason: string): Promise<void> => {
+  /**
+   * Runs every handler once; a later call returns the same promise. Past the deadline (a shorter
+   * one may be given, e.g. when nobody is left to wait for a drain) the process exits with 1.
+   */
+  const shutdown = (reason: string, deadlineMs = opts.deadlineMs ?? 150_000): Promise<void> => {
     running ??= (async () => {
+      // Nothing was opened yet (a start that failed at once): nothing to say.
+      if (handlers.length === 0) return;
       log.info({ reason }, 'shutting down');
       const timer = setTimeout(() => {
-        log.error('shutdown deadline passed, exiting');
+        log.error({ reason, deadlineMs }, 'shutdown deadline passed, exiting');
         process.exit(1);
-      }, opts.deadlineMs ?? 150_000);
+      }, deadlineMs);
       timer.unref();
       for (const handler of handlers) {
         try {
@@ -37,15 +44,8 @@ export function createShutdown(log: Logger, opts: { deadlineMs?: number } = {}) 
       handlers.push({ name, run });
     },
     shutdown,
-    listen(exit = true) {
-      let signals = 0;
-      const onSignal = (signal: NodeJS.Signals) => {
-        signals += 1;
-        if (signals > 1) process.exit(130);
-        void shutdown(signal).then(() => exit && process.exit(0));
-      };
-      process.on('SIGTERM', onSignal);
-      process.on('SIGINT', onSignal);
+    get started() {
+      return running !== undefined;
     },
   };
 }

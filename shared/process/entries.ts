@@ -4,8 +4,11 @@ import { pathToFileURL } from 'node:url';
 
 /**
  * Every process Aira runs, by name, and its entry file. `npm run build` compiles each into
- * `dist/<path>.js`; whoever starts a process (the launcher, the autoscaler, the Docker image, the
- * CDK task definitions) starts that file with the tracing preload, through `entryCommand`.
+ * `dist/<path>.js`; whoever starts a process (the launcher, the autoscaler, the test harness)
+ * starts that file with the tracing preload through `entryCommand` (and `spawnChild`), and the
+ * Docker image, docker-compose, the CDK task definitions and the npm scripts through
+ * `containerCommand` (entries.test.ts holds them to it). Each entry runs through `runProcess`
+ * (run.process.ts).
  */
 export const entries = {
   gateway: 'services/gateway/main',
@@ -50,16 +53,28 @@ export const entryFile = (path: string, runtime: Runtime) =>
  * The command that runs a process: `node --import <preload> <entry>`, compiled or through tsx.
  * Paths are absolute, so it works from any working directory.
  */
-export function entryCommand(
-  name: EntryName,
-  runtime: Runtime = currentRuntime,
+export const entryCommand = (name: EntryName, runtime: Runtime = currentRuntime) =>
+  fileCommand(entries[name], runtime, traced(name));
+
+/**
+ * The launcher is not traced: it is on no request's path, and traced, its in-process SQS emulator
+ * would start a trace for every poll a writer makes. It still starts through runProcess.
+ */
+const traced = (name: EntryName) => name !== 'start';
+
+/**
+ * The same for any module of this repository (a script, a benchmark's server), by its path without
+ * extension: tests and benchmarks run their helpers as Aira's own processes run.
+ */
+export function fileCommand(
+  path: string,
+  runtime: Runtime,
+  withPreload = true,
 ): { command: string; args: string[] } {
-  const file = (path: string) => resolve(repoRoot, entryFile(path, runtime));
+  const file = (p: string) => resolve(repoRoot, entryFile(p, runtime));
   const loader = runtime === 'source' ? ['--import', 'tsx'] : [];
-  return {
-    command: process.execPath,
-    args: [...loader, '--import', pathToFileURL(file(preload)).href, file(entries[name])],
-  };
+  const tracing = withPreload ? ['--import', pathToFileURL(file(preload)).href] : [];
+  return { command: process.execPath, args: [...loader, ...tracing, file(path)] };
 }
 
 /**
@@ -68,7 +83,6 @@ export function entryCommand(
  */
 export const containerCommand = (name: EntryName): string[] => [
   'node',
-  '--import',
-  `./${entryFile(preload, 'compiled')}`,
+  ...(traced(name) ? ['--import', `./${entryFile(preload, 'compiled')}`] : []),
   entryFile(entries[name], 'compiled'),
 ];

@@ -1,56 +1,66 @@
-import { PassThrough } from 'node:stream';
+import { EventEmitter } from 'node:events';
 import { describe, expect, it, vi } from 'vitest';
-import { activationLine, followSupervisor, parseActivation, waitForActivation } from './supervision';
+import { followParent } from '../process/parent.link';
+import { activationMessage, parseActivation, waitForActivation } from './supervision';
 
 const quiet = { info: () => undefined };
 
+/** The parent's end of an IPC channel as `process` shows it: 'message' and 'disconnect' events. */
+function fakeParent() {
+  const parent = new EventEmitter() as EventEmitter & { channel: { ref(): void; unref(): void } };
+  parent.channel = { ref: vi.fn(), unref: vi.fn() };
+  return parent;
+}
+
 describe('standby activation', () => {
   it('announces itself and starts with the environment it is handed', async () => {
-    const input = new PassThrough();
+    const parent = fakeParent();
     const said: string[] = [];
     const env = { AIRA_STANDBY: '1', WORKER_ID: 'chat-standby', REDIS_URL: 'redis://x:6379' };
-    const waiting = waitForActivation('chat', { info: (msg) => said.push(msg) }, input, env);
-    input.write(activationLine({ WORKER_ID: 'chat-7' }).slice(0, 5));
-    input.write(activationLine({ WORKER_ID: 'chat-7' }).slice(5));
+    const waiting = waitForActivation('chat', { info: (msg) => said.push(msg) }, parent, env);
+    // Nothing else keeps a standby alive while it waits.
+    expect(parent.channel.ref).toHaveBeenCalled();
+    parent.emit('message', activationMessage({ WORKER_ID: 'chat-7' }));
     expect(await waiting).toEqual({ WORKER_ID: 'chat-7', REDIS_URL: 'redis://x:6379' });
     expect(said).toEqual(['chat worker standby']);
+    expect(parent.channel.unref).toHaveBeenCalled();
   });
 
-  it('gives up when its input ends first', async () => {
-    const input = new PassThrough();
-    const waiting = waitForActivation('chat', quiet, input, {});
-    input.end();
+  it('gives up when the channel closes first', async () => {
+    const parent = fakeParent();
+    const waiting = waitForActivation('chat', quiet, parent, {});
+    parent.emit('disconnect');
     expect(await waiting).toBeNull();
   });
 
+  it('refuses to wait without a parent to activate it', async () => {
+    const lonely = new EventEmitter();
+    await expect(waitForActivation('chat', quiet, lonely, {})).rejects.toThrow(/IPC/);
+  });
+
   it('rejects an activation that is not a map of variables to strings', () => {
-    expect(() => parseActivation('{"WORKER_ID":7}')).toThrow(/variable names to strings/);
-    expect(() => parseActivation('{"worker id":"x"}')).toThrow(/variable names to strings/);
-    expect(() => parseActivation('go')).toThrow(/not JSON/);
+    expect(() => parseActivation({ activate: { WORKER_ID: 7 } })).toThrow(/variable names to strings/);
+    expect(() => parseActivation({ activate: { 'worker id': 'x' } })).toThrow(/variable names to strings/);
+    expect(() => parseActivation('go')).toThrow(/variable names to strings/);
   });
 });
 
-describe('following the supervisor', () => {
-  it('tells a supervised worker when stdin ends, even after its activation was read', async () => {
-    const input = new PassThrough();
+describe('following the parent', () => {
+  it('calls back once when the channel closes, even after an activation was read', async () => {
+    const parent = fakeParent();
     const gone = vi.fn();
-    const waiting = waitForActivation('chat', quiet, input, {});
-    input.write(activationLine({ WORKER_ID: 'chat-1' }));
+    expect(followParent(gone, parent)).toBe(true);
+    const waiting = waitForActivation('chat', quiet, parent, {});
+    parent.emit('message', activationMessage({ WORKER_ID: 'chat-1' }));
     await waiting;
-    followSupervisor(gone, input, { AIRA_SUPERVISED: '1' });
-    await new Promise((resolve) => setImmediate(resolve));
     expect(gone).not.toHaveBeenCalled();
-    input.end();
-    await new Promise((resolve) => setImmediate(resolve));
+    parent.emit('disconnect');
+    parent.emit('disconnect');
     expect(gone).toHaveBeenCalledTimes(1);
   });
 
-  it('leaves a worker started by hand alone', async () => {
-    const input = new PassThrough();
+  it('leaves a process started without a channel alone', () => {
     const gone = vi.fn();
-    followSupervisor(gone, input, {});
-    input.end();
-    await new Promise((resolve) => setImmediate(resolve));
-    expect(gone).not.toHaveBeenCalled();
+    expect(followParent(gone, new EventEmitter())).toBe(false);
   });
 });

@@ -1,21 +1,19 @@
+import type { EventEmitter } from 'node:events';
 import { type Static, Type } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 
 /**
- * How a worker process and the local autoscaler that started it talk: through the worker's stdin.
- *
- * Supervised (`AIRA_SUPERVISED=1`): the autoscaler keeps the worker's stdin open for as long as it
- * lives. stdin ending means the autoscaler is gone (killed, crashed): the worker drains and exits
- * instead of running on unmanaged.
+ * How a worker process and the local autoscaler that started it talk: over the IPC channel every
+ * Aira process is started with (shared/process/spawn.process.ts). The channel closing means the
+ * autoscaler is gone, and the process runner stops the worker (shared/process/parent.link.ts).
  *
  * Standby (`AIRA_STANDBY=1`): a process that has loaded its code and waits, not yet connected to
- * anything, for its identity. Loading the modules is most of a worker's start-up (seconds under
- * tsx), so with one standby kept warm a surge gets a new worker in a fraction of a second. The
- * entry logs `<fleet> worker standby`, reads one JSON line of environment overrides
- * (`{"WORKER_ID":"chat-3"}`) and starts like any worker with them; stdin ending first means it is
- * not wanted, and it exits without starting.
+ * anything, for its identity. Loading the modules is most of a worker's start-up, so with one
+ * standby kept warm a surge gets a new worker in a fraction of a second. The process logs
+ * `<fleet> worker standby`, waits for one activation message (`{ activate: { WORKER_ID: 'chat-3' } }`)
+ * and starts like any worker with those variables set; the channel closing first means it is not
+ * wanted, and it exits without starting.
  */
-export const SUPERVISED_ENV = 'AIRA_SUPERVISED';
 export const STANDBY_ENV = 'AIRA_STANDBY';
 
 /** The log message a standby announces itself with (pino `msg`), per fleet. */
@@ -30,70 +28,61 @@ type Env = Record<string, string | undefined>;
 
 export const isStandby = (env: Env = process.env) => env[STANDBY_ENV] === '1';
 
-/** The line the autoscaler writes to a standby's stdin to start it. */
-export const activationLine = (overrides: Activation) => `${JSON.stringify(overrides)}\n`;
+/** The message the autoscaler sends a standby to start it. */
+export const activationMessage = (overrides: Activation) => ({ activate: overrides });
 
-export function parseActivation(line: string): Activation {
-  let value: unknown;
-  try {
-    value = JSON.parse(line);
-  } catch {
-    throw new Error(`standby activation is not JSON: ${line.slice(0, 200)}`);
+/** The overrides an activation message carries; throws on anything else. */
+export function parseActivation(message: unknown): Activation {
+  const overrides = (message as { activate?: unknown } | null)?.activate;
+  if (!Value.Check(Activation, overrides)) {
+    throw new Error(
+      `standby activation must map variable names to strings: ${JSON.stringify(message)?.slice(0, 200)}`,
+    );
   }
-  if (!Value.Check(Activation, value)) {
-    throw new Error(`standby activation must map variable names to strings: ${line.slice(0, 200)}`);
-  }
-  return value;
+  return overrides;
 }
+
+/** The parent's end of the channel as a process sees it (`process` itself, or a test's emitter). */
+export type ParentChannel = Pick<EventEmitter, 'on' | 'off'> & {
+  channel?: { ref(): void; unref(): void } | null;
+};
 
 /**
  * Announces the standby and waits for its activation. Resolves with the environment to start
- * with (this process's own plus the overrides), or null when stdin ended first.
+ * with (this process's own plus the overrides), or null when the channel closed first.
  */
 export function waitForActivation(
   fleet: string,
   log: { info(msg: string): void },
-  input: NodeJS.ReadableStream = process.stdin,
+  parent: ParentChannel = process,
   env: Env = process.env,
 ): Promise<Env | null> {
+  if (parent.channel === undefined || parent.channel === null) {
+    return Promise.reject(new Error(`${STANDBY_ENV}=1 needs a parent that activates it over IPC`));
+  }
   log.info(standbyMessage(fleet));
+  // Waiting is all a standby does: the channel keeps it alive until then.
+  parent.channel.ref();
   return new Promise((resolve, reject) => {
-    let buffer = '';
     const done = () => {
-      input.off('data', onData);
-      input.off('end', onEnd);
-      input.pause();
+      parent.off('message', onMessage);
+      parent.off('disconnect', onDisconnect);
+      parent.channel?.unref();
     };
-    const onData = (chunk: Buffer | string) => {
-      buffer += chunk.toString();
-      const newline = buffer.indexOf('\n');
-      if (newline < 0) return;
+    const onMessage = (message: unknown) => {
       done();
       try {
         const { [STANDBY_ENV]: _, ...own } = env;
-        resolve({ ...own, ...parseActivation(buffer.slice(0, newline)) });
+        resolve({ ...own, ...parseActivation(message) });
       } catch (error) {
         reject(error);
       }
     };
-    const onEnd = () => {
+    const onDisconnect = () => {
       done();
       resolve(null);
     };
-    input.on('data', onData);
-    input.on('end', onEnd);
+    parent.on('message', onMessage);
+    parent.on('disconnect', onDisconnect);
   });
-}
-
-/** Calls `onGone` once when a supervised worker's autoscaler is gone; does nothing otherwise. */
-export function followSupervisor(
-  onGone: () => void,
-  input: NodeJS.ReadableStream = process.stdin,
-  env: Env = process.env,
-): void {
-  if (env[SUPERVISED_ENV] !== '1') return;
-  input.once('end', onGone);
-  // Nothing more is expected on stdin; reading on is what lets its end be seen.
-  input.on('data', () => undefined);
-  input.resume();
 }

@@ -28,5 +28,19 @@ export function createLogger(service: string, level = 'info', destination?: pino
     redact: { paths: redact, censor: '[redacted]' },
     mixin: () => activeTraceIds() ?? {},
   };
-  return destination ? pino(options, destination) : pino(options);
+  return pino(options, destination ?? stdout());
+}
+
+/**
+ * Standard output, written line by line as it is logged. Nothing is left in a buffer when the
+ * process exits, and once the reader is gone (EPIPE: whoever started the process died) lines are
+ * dropped: pino's buffered default flushes at exit and retries a broken pipe there forever, which
+ * left such a process unable to exit, even on SIGTERM. No hot path logs per request or token.
+ */
+function stdout(): pino.DestinationStream {
+  const destination = pino.destination({ dest: 1, sync: true });
+  destination.on('error', () => {
+    destination.write = () => true;
+  });
+  return destination;
 }

@@ -1,7 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { type EntryName, entryCommand, preload, repoRoot } from '../../shared/process/entries';
+import { type EntryName, entryCommand, fileCommand, repoRoot } from '../../shared/process/entries';
 
 export { repoRoot };
 
@@ -12,12 +10,6 @@ export interface ChildHandle {
   exited: Promise<number | NodeJS.Signals | null>;
   kill(signal?: NodeJS.Signals): void;
 }
-
-/** A TypeScript file of this repository run through tsx, with tracing preloaded as in production. */
-const sourceCommand = (file: string) => ({
-  command: process.execPath,
-  args: ['--import', 'tsx', '--import', pathToFileURL(resolve(repoRoot, `${preload}.ts`)).href, file],
-});
 
 /**
  * Runs a TypeScript file of this repository (an entry point, a script, a benchmark's server) as a
@@ -30,7 +22,7 @@ export function spawnEntry(
   timeoutMs = 30_000,
   args: string[] = [],
 ): Promise<ChildHandle> {
-  const launch = sourceCommand(entry);
+  const launch = fileCommand(entry.replace(/\.ts$/, ''), 'source');
   return spawnReady(
     entry,
     { ...launch, args: [...launch.args, ...args] },
@@ -52,7 +44,9 @@ export function spawnCompiled(
 
 /**
  * Runs a command in the repository with exactly `env` (nothing inherited, as in a container) and
- * resolves once a line of its output matches `ready`.
+ * resolves once a line of its output matches `ready`. Like every Aira child it has an IPC channel
+ * to this process, so it stops when the test process is gone (shared/process/spawn.process.ts);
+ * it stays in the test's process group, so a Ctrl-C stops it too.
  */
 export async function spawnReady(
   name: string,
@@ -61,7 +55,11 @@ export async function spawnReady(
   ready: RegExp,
   timeoutMs = 30_000,
 ): Promise<ChildHandle> {
-  const child = spawn(launch.command, launch.args, { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(launch.command, launch.args, {
+    cwd: repoRoot,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  });
   let output = '';
   const exited = new Promise<number | NodeJS.Signals | null>((done) => {
     child.on('exit', (code, signal) => done(signal ?? code));

@@ -15,6 +15,8 @@ export function createChatMetrics(registry: Registry) {
       help: 'Time a worker spent on a job',
       labelNames: ['queue', 'outcome'] as const,
       buckets: latencyBuckets,
+      // Observed inside the job's span (observeTraced): a slow job leads to its trace.
+      enableExemplars: true,
       registers: [registry],
     }),
     ttft: new Histogram({

@@ -4,16 +4,15 @@ import { createTaskProtection, protectedWhile } from '../../shared/aws/task-prot
 import { createDb } from '../../shared/db/database';
 import { catalog } from '../../shared/jobs/catalog';
 import type { ChatJob } from '../../shared/jobs/chat.job';
-import { createShutdown, once } from '../../shared/lifecycle/shutdown';
+import { createShutdown, once, type Shutdown } from '../../shared/lifecycle/shutdown';
 import { createRedis } from '../../shared/redis/connection';
 import { assertNoEviction } from '../../shared/redis/eviction.check';
 import { redisKeys } from '../../shared/redis/keys';
 import { deferredWritesProducer } from '../../shared/sqs/writes.deferred';
 import { bullmqTelemetry } from '../../shared/telemetry/bullmq.telemetry';
-import { createLogger } from '../../shared/telemetry/logger';
+import { createLogger, type Logger } from '../../shared/telemetry/logger';
 import { createRegistry } from '../../shared/telemetry/metrics';
 import { startMetricsServer } from '../../shared/telemetry/metrics.server';
-import { flushTracing } from '../../shared/telemetry/tracing';
 import { createCancelRegistry } from './cancel.registry';
 import type { ChatWorkerConfig } from './chat.config';
 import { createChatMetrics } from './chat.metrics';
@@ -24,8 +23,13 @@ import { createReplyHandler, HandBackError } from './reply.handler';
  * Returned `stop()` is the one shutdown path: stop taking jobs, let running replies finish until
  * `drainMs`, hand the rest back to the queue, then close connections.
  */
-export async function startChatWorker(config: ChatWorkerConfig, opts: { drainMs?: number } = {}) {
-  const log = createLogger('chat-worker', config.LOG_LEVEL).child({ workerId: config.WORKER_ID });
+export async function startChatWorker(
+  config: ChatWorkerConfig,
+  opts: { drainMs?: number; log?: Logger; shutdown?: Shutdown } = {},
+) {
+  const log = (opts.log ?? createLogger('chat-worker', config.LOG_LEVEL)).child({
+    workerId: config.WORKER_ID,
+  });
   const registry = createRegistry('chat-worker');
   const metrics = createChatMetrics(registry);
   const keys = redisKeys(config.AIRA_PREFIX);
@@ -115,7 +119,7 @@ export async function startChatWorker(config: ChatWorkerConfig, opts: { drainMs?
     writesQueue.load().catch((error) => log.error({ err: error }, 'SQS client failed to load'));
   });
 
-  const shutdown = createShutdown(log);
+  const shutdown = opts.shutdown ?? createShutdown(log);
   const drainMs = opts.drainMs ?? 120_000;
   shutdown.add('stop taking jobs and drain', async () => {
     const closing = worker.close();
@@ -139,6 +143,5 @@ export async function startChatWorker(config: ChatWorkerConfig, opts: { drainMs?
     once(() => db.destroy()),
   );
   shutdown.add('sqs', () => writesQueue.destroy());
-  shutdown.add('telemetry', flushTracing);
   return { worker, metricsPort: server.port, shutdown, stop: () => shutdown.shutdown('stop') };
 }

@@ -237,7 +237,10 @@ export function createReplyHandler(deps: ReplyHandlerDeps) {
       if (!ended) log.warn({ replyId: data.replyId, attempt }, 'reply already ended or taken over');
       metrics.llmRequests.inc({ outcome: 'ok' });
       metrics.jobs.inc({ queue: 'chat', outcome: 'completed' });
-      metrics.jobDuration.observe({ queue: 'chat', outcome: 'completed' }, (endedAt - startedAt) / 1000);
+      observeTraced(metrics.jobDuration, (endedAt - startedAt) / 1000, {
+        queue: 'chat',
+        outcome: 'completed',
+      });
       return 'complete';
     } catch (error) {
       if (error instanceof SupersededError) {

@@ -1,10 +1,11 @@
-import { runMain } from '../../shared/config/env';
-import { followSupervisor } from '../../shared/scaling/supervision';
+import { runProcess } from '../../shared/process/run.process';
 import { loadWriterWorkerConfig } from './writer.config';
 import { startWriterWorker } from './writer.worker';
 
-runMain(async () => {
-  const { shutdown } = await startWriterWorker(loadWriterWorkerConfig());
-  shutdown.listen();
-  followSupervisor(() => void shutdown.shutdown('autoscaler gone').then(() => process.exit(0)));
+runProcess({
+  name: 'writer-worker',
+  config: loadWriterWorkerConfig,
+  main: async ({ config, log, shutdown }) => {
+    await startWriterWorker(config, { log, shutdown });
+  },
 });

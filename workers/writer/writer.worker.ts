@@ -1,14 +1,13 @@
 import { Consumer } from 'sqs-consumer';
 import { createTaskProtection, protectedWhile } from '../../shared/aws/task-protection';
 import { createDb } from '../../shared/db/database';
-import { createShutdown, once } from '../../shared/lifecycle/shutdown';
+import { createShutdown, once, type Shutdown } from '../../shared/lifecycle/shutdown';
 import { createRedis } from '../../shared/redis/connection';
 import { redisKeys } from '../../shared/redis/keys';
 import { createSqs, resolveWritesQueues } from '../../shared/sqs/sqs.client';
-import { createLogger } from '../../shared/telemetry/logger';
+import { createLogger, type Logger } from '../../shared/telemetry/logger';
 import { createRegistry } from '../../shared/telemetry/metrics';
 import { startMetricsServer } from '../../shared/telemetry/metrics.server';
-import { flushTracing } from '../../shared/telemetry/tracing';
 import type { WriterWorkerConfig } from './writer.config';
 import { createWriterMetrics } from './writer.metrics';
 import { createWritesHandler } from './writes.handler';
@@ -18,8 +17,13 @@ import { traceBatches } from './writes.tracing';
  * Starts a writer worker: an SQS consumer of the FIFO `writes` queue (long polling, batches of up
  * to 10, visibility extended while a batch is written) that writes to the database.
  */
-export async function startWriterWorker(config: WriterWorkerConfig) {
-  const log = createLogger('writer-worker', config.LOG_LEVEL).child({ workerId: config.WORKER_ID });
+export async function startWriterWorker(
+  config: WriterWorkerConfig,
+  parts: { log?: Logger; shutdown?: Shutdown } = {},
+) {
+  const log = (parts.log ?? createLogger('writer-worker', config.LOG_LEVEL)).child({
+    workerId: config.WORKER_ID,
+  });
   const registry = createRegistry('writer-worker');
   const metrics = createWriterMetrics(registry);
   const redis = createRedis(config.REDIS_URL, { name: `${config.WORKER_ID}:cmd`, blocking: true, log });
@@ -70,7 +74,7 @@ export async function startWriterWorker(config: WriterWorkerConfig) {
   for (const consumer of consumers) consumer.start();
   log.info({ metrics: server.url, queue: queues.name }, 'writer worker ready');
 
-  const shutdown = createShutdown(log);
+  const shutdown = parts.shutdown ?? createShutdown(log);
   shutdown.add('stop polling and finish the batch', async () => {
     stopping = true;
     await Promise.all(
@@ -95,6 +99,5 @@ export async function startWriterWorker(config: WriterWorkerConfig) {
     once(() => db.destroy()),
   );
   shutdown.add('sqs', () => sqs.destroy());
-  shutdown.add('telemetry', flushTracing);
   return { consumers, queues, metricsPort: server.port, shutdown, stop: () => shutdown.shutdown('stop') };
 }
