@@ -202,3 +202,13 @@ it('refuses at once beyond maxWaiting, and does not retry what SQS calls the sen
   });
   await expect(rejecting.send(turn('bad'))).rejects.toThrow('InvalidParameterValue');
 });
+
+it('takes only SDK errors for an outage: a bug with an error code is not one', () => {
+  expect(isTransientSqsError(Object.assign(new TypeError('bad'), { code: 'ERR_INVALID_ARG_TYPE' }))).toBe(
+    false,
+  );
+  expect(isTransientSqsError({ code: 'ECONNREFUSED', $metadata: { attempts: 3 } })).toBe(true);
+  expect(
+    isTransientSqsError({ name: 'ThrottlingException', $retryable: { throttling: true }, $metadata: {} }),
+  ).toBe(true);
+});

@@ -54,13 +54,10 @@ export class WritesUnavailableError extends Error {
  * connection, a timeout), throttling or a server fault. A request SQS calls the sender's fault is not.
  */
 export function isTransientSqsError(error: unknown): boolean {
-  const e = error as {
-    $retryable?: unknown;
-    $fault?: string;
-    $metadata?: { httpStatusCode?: number };
-    code?: string;
-  };
-  if (!e || typeof e !== 'object' || (!('$metadata' in e) && !e.code)) return false;
+  // Only errors from the SDK (which carry `$metadata`, network failures included); anything else
+  // is a bug, not an outage.
+  const e = error as { $retryable?: unknown; $fault?: string; $metadata?: { httpStatusCode?: number } };
+  if (!e || typeof e !== 'object' || !('$metadata' in e)) return false;
   if (e.$retryable || e.$fault === 'server') return true;
   const status = e.$metadata?.httpStatusCode;
   return status === undefined || status === 429 || status >= 500;
