@@ -25,7 +25,8 @@ export async function sqsOutage(outageMs: number): Promise<ChaosCounts> {
   const started = Date.now();
   let proxy: FaultProxy | undefined;
   const stack: Stack = await startStack({
-    env: { LOG_LEVEL: chaosLogLevel },
+    // A receive whose answer is lost in the cut leaves its messages in flight until this lapses.
+    env: { LOG_LEVEL: chaosLogLevel, WRITER_VISIBILITY_S: '10' },
     llm: { ttftMs: 20, itlMs: 10, maxTokens: 30 },
     serviceSqsEndpoint: async (endpoint) => {
       const url = new URL(endpoint);
