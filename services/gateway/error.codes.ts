@@ -35,7 +35,8 @@ export const ERROR_CODES = {
   llm_failed: 'Sent as a reply stream’s `error` event: the model did not answer after every retry.',
   timeout: 'The request took too long to arrive.',
   headers_too_large: 'The request line and headers are too large.',
-  unavailable: 'Redis or the database cannot be reached (503, with Retry-After).',
+  unavailable:
+    'Redis, the database or SQS cannot be reached, or Redis is full (503, with Retry-After); also a reply stream’s `error` event when the reply could not be kept.',
   internal: 'A bug (500); the log has the details.',
 } as const;
 

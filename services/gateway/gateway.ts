@@ -18,6 +18,9 @@ import { registerQueueMetrics } from './ops/queue.metrics';
 import { createQueuesReader, sharedReadings } from './ops/queues.reader';
 import { createStreamHub } from './replies/stream.hub';
 
+/** How long a request waits for SQS to take its write before answering 503. */
+const WRITES_WAIT_MS = 3000;
+
 /**
  * Starts a gateway on its configured port. Its Redis footprint is fixed: one command connection,
  * one for the BullMQ producer, and one subscriber for every SSE stream it relays.
@@ -42,7 +45,9 @@ export async function startGateway(config: GatewayConfig, parts: { log?: Logger;
   const db = createDb({ url: config.DATABASE_URL, dataDir: config.AIRA_DATA_DIR });
   const sqs = createSqs(config);
   const queues = await resolveWritesQueues(sqs, config);
-  const writes = createWritesProducer({ sqs, queueUrl: queues.url });
+  // A request waits this long for SQS to take its write, then answers 503; the write stays
+  // queued in the producer and is sent once SQS is back.
+  const writes = createWritesProducer({ sqs, queueUrl: queues.url, waitMs: WRITES_WAIT_MS, log });
   const chatQueue = new Queue<ChatJob>(catalog.chat.name, {
     connection: queueConnection,
     prefix: config.AIRA_PREFIX,

@@ -3,7 +3,12 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
 import { aChatTurn as turn } from '../../test/harness/jobs';
-import { createWritesProducer, sqsBodyOf } from './writes.producer';
+import {
+  createWritesProducer,
+  isTransientSqsError,
+  sqsBodyOf,
+  WritesUnavailableError,
+} from './writes.producer';
 
 // The characters an SQS message body may hold (AWS: #x9 | #xA | #xD | #x20 to #xD7FF |
 // #xE000 to #xFFFD | #x10000 to #x10FFFF); anything else fails the whole send.
@@ -108,4 +113,86 @@ it('rejects only the writes SQS refused', async () => {
   calls[0]!.finish();
   await expect(good).resolves.toBeUndefined();
   await expect(refused).rejects.toThrow(/InvalidMessageContents/);
+});
+
+/** An SQS client that refuses connections (as the SDK reports it) until `up` is set. */
+function flakySqs() {
+  const state = { up: false, tries: 0, sent: [] as string[] };
+  const sqs = {
+    send: async (command: { input: { Entries: { MessageBody: string }[] } }) => {
+      state.tries += 1;
+      if (!state.up) {
+        throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), {
+          code: 'ECONNREFUSED',
+          $metadata: { attempts: 3 },
+        });
+      }
+      state.sent.push(...command.input.Entries.map((e) => JSON.parse(e.MessageBody).user.content));
+      return {};
+    },
+  };
+  return { sqs: sqs as unknown as SQSClient, state };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+it('holds writes while SQS is unreachable and sends them, in order, once it is back', async () => {
+  const { sqs, state } = flakySqs();
+  const producer = createWritesProducer({ sqs, queueUrl: 'q', retryMaxMs: 50 });
+  const alice = randomUUID();
+  const sends = ['1', '2', '3'].map((n) => producer.send({ ...turn(n), userId: alice }));
+  let settled = false;
+  void Promise.allSettled(sends).then(() => {
+    settled = true;
+  });
+  await sleep(200);
+  expect(state.tries).toBeGreaterThan(1);
+  expect(settled).toBe(false);
+  state.up = true;
+  await Promise.all(sends);
+  expect(state.sent).toEqual(['1', '2', '3']);
+});
+
+it('tells a caller that cannot wait, and still sends the write once SQS is back', async () => {
+  const { sqs, state } = flakySqs();
+  const producer = createWritesProducer({ sqs, queueUrl: 'q', retryMaxMs: 20, waitMs: 100 });
+  const error = await producer.send(turn('kept')).catch((e: unknown) => e);
+  expect(error).toBeInstanceOf(WritesUnavailableError);
+  expect((error as WritesUnavailableError).kept).toBe(true);
+  state.up = true;
+  await sleep(100);
+  expect(state.sent).toEqual(['kept']);
+});
+
+it('refuses at once beyond maxWaiting, and does not retry what SQS calls the sender’s fault', async () => {
+  const { sqs } = flakySqs();
+  const producer = createWritesProducer({ sqs, queueUrl: 'q', maxWaiting: 1, retryMaxMs: 20 });
+  void producer.send(turn('held')).catch(() => undefined);
+  await tick();
+  void producer.send(turn('held too')).catch(() => undefined);
+  const refused = await producer.send(turn('over')).catch((e: unknown) => e);
+  expect((refused as WritesUnavailableError).kept).toBe(false);
+
+  const invalid = Object.assign(new Error('InvalidParameterValue'), {
+    $fault: 'client',
+    $metadata: { httpStatusCode: 400 },
+  });
+  expect(isTransientSqsError(invalid)).toBe(false);
+  expect(isTransientSqsError(new TypeError('a bug'))).toBe(false);
+  expect(isTransientSqsError({ $fault: 'server', $metadata: { httpStatusCode: 500 } })).toBe(true);
+  const rejecting = createWritesProducer({
+    sqs: { send: async () => Promise.reject(invalid) } as unknown as SQSClient,
+    queueUrl: 'q',
+  });
+  await expect(rejecting.send(turn('bad'))).rejects.toThrow('InvalidParameterValue');
+});
+
+it('takes only SDK errors for an outage: a bug with an error code is not one', () => {
+  expect(isTransientSqsError(Object.assign(new TypeError('bad'), { code: 'ERR_INVALID_ARG_TYPE' }))).toBe(
+    false,
+  );
+  expect(isTransientSqsError({ code: 'ECONNREFUSED', $metadata: { attempts: 3 } })).toBe(true);
+  expect(
+    isTransientSqsError({ name: 'ThrottlingException', $retryable: { throttling: true }, $metadata: {} }),
+  ).toBe(true);
 });

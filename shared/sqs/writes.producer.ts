@@ -16,6 +16,36 @@ export function sqsBodyOf(message: WriteMessage): string {
 /** Trace context or other metadata carried beside the body (SQS message attributes). */
 export type WriteAttributes = Record<string, string>;
 
+/**
+ * A write SQS has not taken yet because it cannot be reached: raised to a caller that waits at
+ * most `waitMs`. The write itself stays queued in the producer (`kept`) and is sent once SQS
+ * answers again, unless the producer was already holding `maxWaiting` writes (`kept: false`).
+ */
+export class WritesUnavailableError extends Error {
+  override name = 'WritesUnavailableError';
+  constructor(readonly kept: boolean) {
+    super(
+      kept
+        ? 'SQS is unreachable; the write is kept and will be sent'
+        : 'SQS is unreachable and too many writes are waiting',
+    );
+  }
+}
+
+/**
+ * Whether a failed SendMessageBatch is worth sending again: no answer at all (a refused or cut
+ * connection, a timeout), throttling or a server fault. A request SQS calls the sender's fault is not.
+ */
+export function isTransientSqsError(error: unknown): boolean {
+  // Only errors from the SDK (which carry `$metadata`, network failures included); anything else
+  // is a bug, not an outage.
+  const e = error as { $retryable?: unknown; $fault?: string; $metadata?: { httpStatusCode?: number } };
+  if (!e || typeof e !== 'object' || !('$metadata' in e)) return false;
+  if (e.$retryable || e.$fault === 'server') return true;
+  const status = e.$metadata?.httpStatusCode;
+  return status === undefined || status === 429 || status >= 500;
+}
+
 export interface WritesProducer {
   send(message: WriteMessage, attributes?: WriteAttributes): Promise<void>;
   sendBatch(messages: WriteMessage[], attributes?: WriteAttributes): Promise<void>;
@@ -54,6 +84,12 @@ interface Pending {
   reject: (error: Error) => void;
 }
 
+/** Where the producer says that SQS went away and came back (a pino logger fits). */
+export interface ProducerLog {
+  warn(obj: object, msg: string): void;
+  info(obj: object, msg: string): void;
+}
+
 /**
  * Sends durable writes to the FIFO `writes` queue, grouped by user so each user's writes stay in
  * order. Writes sent at about the same time travel together: whatever is waiting goes out in one
@@ -61,18 +97,36 @@ interface Pending {
  * costs a tenth of the calls and one write alone waits for nothing. A batch never holds a write of
  * a user whose earlier write is still on its way, so each group keeps its order. Each send resolves
  * once SQS has its write, or rejects with the reason SQS gave for that one.
+ *
+ * While SQS cannot be reached (no answer, throttling, a server fault, after the SDK's own
+ * retries) a batch goes back to the head of the line, in order, and is sent again with a backoff
+ * of up to `retryMaxMs`: writes wait in the producer until SQS comes back instead of being lost. A
+ * caller that cannot wait that long (a request) gives `waitMs` and gets `WritesUnavailableError`.
  */
 export function createWritesProducer(deps: {
   sqs: SQSClient;
   queueUrl: string;
   /** Batches on their way at once. */
   maxInFlight?: number;
+  /** How long a send waits for SQS before it rejects (the write stays queued); unset waits until sent. */
+  waitMs?: number;
+  /** Writes held at most while SQS is unreachable; a send beyond that is refused at once. */
+  maxWaiting?: number;
+  /** The longest pause between two tries of an unreachable SQS. */
+  retryMaxMs?: number;
+  log?: ProducerLog;
 }): WritesProducer {
   const maxInFlight = deps.maxInFlight ?? 4;
+  const maxWaiting = deps.maxWaiting ?? 10_000;
+  const retryMaxMs = deps.retryMaxMs ?? 2000;
   const waiting: Pending[] = [];
   const groupsInFlight = new Map<string, number>();
   let inFlight = 0;
   let scheduled = false;
+  // Consecutive failed tries, and when the next may go (0 while SQS answers).
+  let failures = 0;
+  let retryAt = 0;
+  let retryPending = false;
 
   /** The next batch: waiting writes in order, none of a group already on its way or skipped here. */
   const takeBatch = (): Pending[] => {
@@ -103,13 +157,23 @@ export function createWritesProducer(deps: {
         }),
       );
       const failed = new Map((result.Failed ?? []).map((f) => [f.Id, f]));
+      const again: Pending[] = [];
       batch.forEach((p, i) => {
         const failure = failed.get(String(i));
-        if (failure) p.reject(new Error(`SQS rejected a write: ${failure.Code} ${failure.Message}`));
-        else p.resolve();
+        if (!failure) p.resolve();
+        // SQS's own fault (SenderFault false): the entry is fine, send it again.
+        else if (failure.SenderFault === false) again.push(p);
+        else p.reject(new Error(`SQS rejected a write: ${failure.Code} ${failure.Message}`));
       });
+      if (again.length) sendAgain(again, new Error(`SQS failed ${again.length} writes on its side`));
+      else if (failures > 0) {
+        failures = 0;
+        retryAt = 0;
+        deps.log?.info({ queueUrl: deps.queueUrl }, 'SQS reachable again; sending held writes');
+      }
     } catch (error) {
-      for (const p of batch) p.reject(error as Error);
+      if (isTransientSqsError(error)) sendAgain(batch, error as Error);
+      else for (const p of batch) p.reject(error as Error);
     } finally {
       inFlight -= 1;
       for (const p of batch) {
@@ -121,9 +185,35 @@ export function createWritesProducer(deps: {
     }
   };
 
+  /** A batch SQS did not take: back to the head of the line (groups in flight never overlap). */
+  function sendAgain(batch: Pending[], error: Error) {
+    waiting.unshift(...batch);
+    if (failures === 0) {
+      deps.log?.warn(
+        { err: error.message, queueUrl: deps.queueUrl },
+        'SQS unreachable; holding writes and retrying',
+      );
+    }
+    failures += 1;
+    retryAt = Date.now() + Math.min(retryMaxMs, 100 * 2 ** Math.min(failures, 10));
+  }
+
   function flush() {
     scheduled = false;
-    while (inFlight < maxInFlight && waiting.length > 0) {
+    const wait = retryAt - Date.now();
+    if (wait > 0) {
+      if (!retryPending) {
+        retryPending = true;
+        setTimeout(() => {
+          retryPending = false;
+          schedule();
+        }, wait);
+      }
+      return;
+    }
+    // While SQS is away, one batch at a time finds out whether it is back.
+    const limit = failures > 0 ? 1 : maxInFlight;
+    while (inFlight < limit && waiting.length > 0) {
       const batch = takeBatch();
       if (batch.length === 0) break;
       void sendBatch(batch);
@@ -139,7 +229,23 @@ export function createWritesProducer(deps: {
   const enqueue = (message: WriteMessage, attributes?: WriteAttributes) =>
     new Promise<void>((resolve, reject) => {
       const entry = writeEntryOf(message, attributes);
-      waiting.push({ entry, group: entry.MessageGroupId, resolve, reject });
+      if (waiting.length >= maxWaiting) return reject(new WritesUnavailableError(false));
+      let timer: NodeJS.Timeout | undefined;
+      if (deps.waitMs !== undefined) {
+        timer = setTimeout(() => reject(new WritesUnavailableError(true)), deps.waitMs);
+      }
+      const settle =
+        <T>(fn: (value: T) => void) =>
+        (value: T) => {
+          clearTimeout(timer);
+          fn(value);
+        };
+      waiting.push({
+        entry,
+        group: entry.MessageGroupId,
+        resolve: settle(resolve),
+        reject: settle(reject),
+      });
       schedule();
     });
 

@@ -67,3 +67,32 @@ export function expectLlmFaultsHandled(c: ChaosCounts) {
   expect(c.allFailEndedError).toBe(1);
   expect(c.unfinishedJobs).toBe(0);
 }
+
+export function expectSqsOutageLostNothing(c: ChaosCounts) {
+  expect(c.server500s).toBe(0);
+  expect(c.answersRefused503).toBeGreaterThan(0);
+  expect(c.refusedWithRetryAfter).toBe(c.answersRefused503);
+  expect(c.answersOther).toBe(0);
+  expect(c.acceptedStored).toBe(c.answersAccepted);
+  expect(c.resultsPending).toBe(0);
+  expect(c.finishedInOutage).toBeGreaterThan(0);
+  expect(c.finishedInOutageStoredOnce).toBe(c.finishedInOutage);
+  expect(c.repliesDone).toBe(c.replies);
+  expect(c.storedOnce).toBe(c.replies);
+  expect(c.messageRows).toBe(c.replies! * 2);
+  expect([c.leftInQueue, c.deadLettered, c.unfinishedJobs]).toEqual([0, 0, 0]);
+}
+
+export function expectRedisFullSurvived(c: ChaosCounts) {
+  expect(c.full503).toBeGreaterThan(0);
+  expect(c.full503WithRetryAfter).toBe(c.full503);
+  expect([c.otherWhileFull, c.server500s]).toEqual([0, 0]);
+  expect(c.maxRecoveryMs).toBeLessThanOrEqual(5000);
+  expect(c.accepted).toBeGreaterThan(0);
+  expect(c.notEnded).toBe(0);
+  expect(c.endedDone! + c.endedError!).toBe(c.accepted);
+  expect(c.hashConsistent).toBe(c.accepted);
+  expect(c.storedOnce).toBe(c.accepted);
+  expect(c.storedAsStreamed).toBe(c.accepted);
+  expect([c.doubleFinals, c.unfinishedJobs]).toEqual([0, 0]);
+}

@@ -3,12 +3,16 @@ import { chatWorkerKills } from './cases/chat-worker-kill.case';
 import { databaseOutage } from './cases/database-outage.case';
 import { gatewayRestarts } from './cases/gateway-restart.case';
 import { llmFaults } from './cases/llm-faults.case';
+import { redisFull } from './cases/redis-full.case';
 import { redisRestarts } from './cases/redis-restart.case';
+import { sqsOutage } from './cases/sqs-outage.case';
 import { writerKills } from './cases/writer-kill.case';
 import {
   expectDatabaseOutageLostNothing,
   expectLlmFaultsHandled,
+  expectRedisFullSurvived,
   expectRedisRestartsSurvived,
+  expectSqsOutageLostNothing,
   expectStreamsResumedExactly,
   expectWorkerKillsRecovered,
   expectWriterKillsLostNothing,
@@ -31,8 +35,16 @@ describe(`chaos, short (${rounds} rounds)`, () => {
     expectRedisRestartsSurvived(await redisRestarts(1, 5000));
   }, 120_000);
 
+  it('Redis at maxmemory for 4 s', async () => {
+    expectRedisFullSurvived(await redisFull(1, 4000));
+  }, 120_000);
+
   it('the database unreachable for 5 s', async () => {
     expectDatabaseOutageLostNothing(await databaseOutage(5000));
+  }, 120_000);
+
+  it('SQS unreachable for 5 s', async () => {
+    expectSqsOutageLostNothing(await sqsOutage(5000));
   }, 120_000);
 
   it('a gateway stopped under open streams', async () => {

@@ -26,6 +26,8 @@ export interface StackOptions {
    * front of it). The stack's `db` handle and the migrations keep the direct URL.
    */
   serviceDatabaseUrl?: (url: string) => string | Promise<string>;
+  /** The SQS endpoint the services use, given the emulator's (the stack's `sqs` keeps the direct one). */
+  serviceSqsEndpoint?: (endpoint: string) => string | Promise<string>;
 }
 
 export type Stack = Awaited<ReturnType<typeof startStack>>;
@@ -45,7 +47,7 @@ export async function startStack(opts: StackOptions = {}) {
     AIRA_PREFIX: `test-${id}`,
     DATABASE_URL: opts.serviceDatabaseUrl ? await opts.serviceDatabaseUrl(database.url) : database.url,
     AIRA_DATA_DIR: database.dataDir,
-    SQS_ENDPOINT: sqs.endpoint,
+    SQS_ENDPOINT: opts.serviceSqsEndpoint ? await opts.serviceSqsEndpoint(sqs.endpoint) : sqs.endpoint,
     SQS_WRITES_QUEUE_NAME: `aira-writes-${id}.fifo`,
     OPENAI_BASE_URL: llmAddress.baseURL,
     OPENAI_MODEL: 'aira-sim',

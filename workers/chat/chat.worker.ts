@@ -56,7 +56,8 @@ export async function startChatWorker(
     ]);
     const sqs = createSqs(config);
     const queues = await resolveWritesQueues(sqs, config);
-    return { sqs, producer: createWritesProducer({ sqs, queueUrl: queues.url }) };
+    // A finished turn waits in the producer while SQS is unreachable; its job ends once SQS has it.
+    return { sqs, producer: createWritesProducer({ sqs, queueUrl: queues.url, log }) };
   });
   const writes = writesQueue.producer;
   const cancels = createCancelRegistry({ subscriber, channel: keys.cancelChannel, log });

@@ -5,6 +5,7 @@ import type { Db } from '../../shared/db/database';
 import { assertPayload } from '../../shared/jobs/catalog';
 import type { ChatJob } from '../../shared/jobs/chat.job';
 import type { RedisKeys } from '../../shared/redis/keys';
+import { isRedisFull, retryWhileFull } from '../../shared/redis/redis.full';
 import {
   appendEvent,
   decodeEntry,
@@ -44,6 +45,13 @@ export interface ReplyHandlerDeps {
   metrics: ChatMetrics;
   log: Logger;
 }
+
+/**
+ * How long a step that must reach Redis (taking a reply over, ending it) is tried again while
+ * Redis is at maxmemory. BullMQ cannot record a retry while Redis is full either, so waiting for
+ * memory is the one way a reply still ends.
+ */
+const REDIS_FULL_RETRY_MS = 60_000;
 
 /** Raised into a job when its worker is retiring past its deadline: the job goes back to the queue. */
 export class HandBackError extends Error {
@@ -95,15 +103,19 @@ export function createReplyHandler(deps: ReplyHandlerDeps) {
     // step this attempt takes the reply over, so an older attempt still running stops writing
     // exactly where this one reads the stream.
     const owner: ReplyOwner = { replyKey: keys.reply(data.replyId), token: newOwnerToken() };
-    const [[, endedAt], [, entries], [, cancelled], [, turnList], [, complete]] = (await redis
-      .multi()
-      .hget(owner.replyKey, 'endedAt')
-      .xrange(eventsKey, '-', '+')
-      .exists(keys.replyCancel(data.replyId))
-      .lrange(keys.turns(data.conversationId), 0, -1)
-      .exists(keys.turnsComplete(data.conversationId))
-      .hset(owner.replyKey, 'owner', owner.token)
-      .exec()) as [
+    const [[, endedAt], [, entries], [, cancelled], [, turnList], [, complete]] = (await retryWhileFull(
+      () =>
+        redis
+          .multi()
+          .hget(owner.replyKey, 'endedAt')
+          .xrange(eventsKey, '-', '+')
+          .exists(keys.replyCancel(data.replyId))
+          .lrange(keys.turns(data.conversationId), 0, -1)
+          .exists(keys.turnsComplete(data.conversationId))
+          .hset(owner.replyKey, 'owner', owner.token)
+          .exec(),
+      REDIS_FULL_RETRY_MS,
+    )) as [
       [null, string | null],
       [null, [string, string[]][]],
       [null, number],
@@ -114,7 +126,8 @@ export function createReplyHandler(deps: ReplyHandlerDeps) {
     // Every write of this attempt goes through its ownership of the reply.
     const stream = { key: eventsKey, channel: keys.replyLive(data.replyId) };
     const append = (event: ReplyEvent) => appendEvent(redis, stream, event, owner);
-    const endReply = (end: ReplyEnd) => finalizeReply(finalizer, data, end, owner.token);
+    const endReply = (end: ReplyEnd) =>
+      retryWhileFull(() => finalizeReply(finalizer, data, end, owner.token), REDIS_FULL_RETRY_MS);
     // Ended by an earlier attempt that died before its job was marked done (its stream may already
     // be gone, once the turn was stored): only the write is sent again.
     if (earlier.final || endedAt) {
@@ -274,6 +287,23 @@ export function createReplyHandler(deps: ReplyHandlerDeps) {
         await job.moveToDelayed(Date.now(), token);
         metrics.jobs.inc({ queue: 'chat', outcome: 'handed_back' });
         throw new DelayedError();
+      }
+      if (isRedisFull(error)) {
+        // Redis refused a token batch (maxmemory): the reply cannot go on, and BullMQ could not
+        // record a retry. It ends as failed with exactly the text its stream holds, as soon as
+        // Redis takes the end; the client's stream ends with an `error` event, not in the middle.
+        await batcher.drain().catch(() => undefined);
+        const held = earlierAttempt(await redis.xrange(eventsKey, '-', '+')).text;
+        log.warn({ replyId: data.replyId, attempt }, 'redis is full; ending the reply as failed');
+        await endReply({
+          status: 'failed',
+          content: held,
+          finishReason: null,
+          usage,
+          error: { code: 'unavailable', message: 'The reply could not be kept. Please try again.' },
+        });
+        metrics.jobs.inc({ queue: 'chat', outcome: 'failed' });
+        return 'failed';
       }
       metrics.llmRequests.inc({ outcome: 'error' });
       const retryable = isRetryable(error);

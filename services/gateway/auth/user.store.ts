@@ -5,6 +5,7 @@ import { findUserById } from '../../../shared/db/users.repository';
 import type { Lang } from '../../../shared/jobs/chat.job';
 import { personaById } from '../../../shared/personas/personas';
 import type { RedisKeys } from '../../../shared/redis/keys';
+import { isRedisFull } from '../../../shared/redis/redis.full';
 import type { WritesProducer } from '../../../shared/sqs/writes.producer';
 import type { PublicUser } from '../http.schemas';
 
@@ -48,7 +49,10 @@ export function createUserStore(deps: {
         personaId: row.persona_id,
         createdAt: row.created_at,
       };
-      await cache(user);
+      // Only a copy: a Redis too full to keep it still lets the user be read from the database.
+      await cache(user).catch((error) => {
+        if (!isRedisFull(error)) throw error;
+      });
       return user;
     },
     /** A guest: cached at once, persisted through the writes queue. */

@@ -1,6 +1,8 @@
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isRedisFull } from '../../../shared/redis/redis.full';
+import { isTransientSqsError, WritesUnavailableError } from '../../../shared/sqs/writes.producer';
 import type { Logger } from '../../../shared/telemetry/logger';
 import type { ErrorCode } from '../error.codes';
 import { describeBodyError, type SchemaError } from './validation.errors';
@@ -19,10 +21,13 @@ export class HttpError extends Error {
 
 export const notFound = (what = 'Not found') => new HttpError(404, 'not_found', what);
 
-/** Errors that mean a backing service is unreachable, not that the request was bad. */
+/** Errors that mean a backing service is unreachable or full, not that the request was bad. */
 function isOutage(error: unknown): boolean {
   const e = error as { name?: string; code?: string; message?: string };
   return (
+    error instanceof WritesUnavailableError ||
+    isRedisFull(error) ||
+    isTransientSqsError(error) ||
     e?.name === 'MaxRetriesPerRequestError' ||
     e?.code === 'ECONNREFUSED' ||
     e?.code === 'ECONNRESET' ||
@@ -34,7 +39,8 @@ function isOutage(error: unknown): boolean {
 
 /**
  * Every error leaves as `{ error: { code, message } }`: bad input as a 4xx that says what was
- * wrong, an unreachable Redis or database as 503 with Retry-After, anything else as a logged 500.
+ * wrong, an unreachable Redis, database or SQS (or a Redis at maxmemory) as 503 with Retry-After,
+ * anything else as a logged 500.
  */
 export function registerErrorHandling(app: FastifyInstance, log: Logger) {
   app.setNotFoundHandler((request, reply) => {

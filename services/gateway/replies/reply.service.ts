@@ -6,6 +6,7 @@ import { findReplyMessage } from '../../../shared/db/messages.repository';
 import { chatJobOf } from '../../../shared/jobs/catalog';
 import type { ChatJob, Lang } from '../../../shared/jobs/chat.job';
 import type { RedisKeys } from '../../../shared/redis/keys';
+import { retryWhileFull } from '../../../shared/redis/redis.full';
 import { registerScripts } from '../../../shared/redis/scripts';
 import { finalizeReply } from '../../../shared/replies/reply.finalizer';
 import {
@@ -101,14 +102,17 @@ export function createReplyService(deps: {
       );
       const [added] = await Promise.allSettled([deps.queue.add(queued.name, queued.data, queued.opts)]);
       if (added.status === 'rejected') {
-        // No job will end this reply: end it here, so the history does not wait on it forever.
-        await finalizeReply(finalizerDeps, job, {
-          status: 'failed',
-          content: '',
-          finishReason: null,
-          usage: null,
-          error: { code: 'unavailable', message: 'The message could not be queued. Please try again.' },
-        }).catch(() => undefined);
+        // No job will end this reply: end it here, so the history does not wait on it forever
+        // (a Redis that filled up between the records and the job gets a moment to take the end).
+        const end = () =>
+          finalizeReply(finalizerDeps, job, {
+            status: 'failed',
+            content: '',
+            finishReason: null,
+            usage: null,
+            error: { code: 'unavailable', message: 'The message could not be queued. Please try again.' },
+          });
+        await retryWhileFull(end, 3000).catch(() => undefined);
         throw added.reason;
       }
       return { replyId, userMessageId };
