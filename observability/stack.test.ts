@@ -98,12 +98,15 @@ describe('Prometheus scrape configs', () => {
     ]);
   });
 
-  it('scrape the gateway and the autoscaler on their default ports in both layouts', () => {
+  it('scrape the gateway, the autoscaler and the LLM simulator on their default ports in both layouts', () => {
     for (const file of ['prometheus/prometheus.yml', 'prometheus/prometheus.compose.yml']) {
       const jobs = scrapeConfigs(file).map((c) => c.job_name);
-      expect(jobs).toEqual(expect.arrayContaining(['aira-gateway', 'aira-autoscaler', 'aira-workers']));
+      expect(jobs).toEqual(
+        expect.arrayContaining(['aira-gateway', 'aira-autoscaler', 'aira-workers', 'llm-sim']),
+      );
       expect(readFileSync(join(here, file), 'utf8')).toMatch(/:3000["']\]/);
       expect(readFileSync(join(here, file), 'utf8')).toMatch(/:3100["']\]/);
+      expect(job(file, 'llm-sim')?.static_configs?.[0]?.targets?.[0]).toMatch(/:8090$/);
     }
   });
 
