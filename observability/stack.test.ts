@@ -35,6 +35,7 @@ const mountedAt = (name: string, target: string) =>
 interface ScrapeConfig {
   job_name: string;
   file_sd_configs?: { files: string[] }[];
+  static_configs?: { targets: string[] }[];
   relabel_configs?: { source_labels: string[]; regex: string; target_label: string; replacement: string }[];
 }
 const scrapeConfigs = (file: string) => readYaml<{ scrape_configs: ScrapeConfig[] }>(file).scrape_configs;
