@@ -33,6 +33,8 @@ export interface ProviderScenarioResult {
   /** 429s the simulator answered, and its answers by status (its /metrics). */
   readonly sim429: number;
   readonly simByStatus: Record<string, number>;
+  /** The simulator's own counts (GET /sim/stats): 429s of its rate limits apart from a full queue. */
+  readonly simStats: { requests: number; rateLimited: number; queueFull: number };
   /** `done.timings.providerWaitMs` and `queueWaitMs` of the replies: the largest and the mean. */
   readonly providerWait: { maxMs: number; meanMs: number };
   readonly queueWait: { maxMs: number; meanMs: number };
@@ -160,9 +162,15 @@ export async function runProviderScenario(scenario: ProviderScenario): Promise<P
       /^llm_sim_responses_total\{[^}]*status="(\d+)"[^}]*\} (\S+)/gm,
     ))
       simByStatus[status!] = (simByStatus[status!] ?? 0) + Number(value);
+    const stats = (await (await fetch(`http://127.0.0.1:${llmPort}/sim/stats`)).json()) as {
+      requests: number;
+      rateLimited: number;
+      queueFull: number;
+    };
     return {
       scenario,
       ended,
+      simStats: { requests: stats.requests, rateLimited: stats.rateLimited, queueFull: stats.queueFull },
       seconds,
       sim429: simByStatus['429'] ?? 0,
       simByStatus,
