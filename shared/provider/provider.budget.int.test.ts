@@ -84,6 +84,15 @@ describe('the shared provider budget', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(900);
   });
 
+  it('lets the next call find the limits out when the first never answers (its worker died)', async () => {
+    const { budget } = fresh();
+    await budget.acquire('dead', 1);
+    const started = Date.now();
+    await budget.acquire('next', 1);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(4500);
+    expect(Date.now() - started).toBeLessThan(8000);
+  });
+
   it('lets calls go freely once a provider answers without limits', async () => {
     const { keys, budget } = fresh();
     await budget.acquire('probe', 1);

@@ -30,7 +30,7 @@ export interface ProviderBudgetOptions {
   readonly ttlMs?: number;
 }
 
-const defaults = { maxSleepMs: 2000, ttlMs: 3_600_000, probeWaitMs: 50 };
+const defaults = { maxSleepMs: 2000, ttlMs: 3_600_000, probeWaitMs: 50, probeLeaseMs: 5000 };
 
 /**
  * The LLM provider's budget, shared by every chat worker through Redis: a call waits here for its
@@ -80,6 +80,7 @@ export function createProviderBudget(redis: Redis, keys: RedisKeys, options: Pro
           waitLeaseMs,
           defaults.probeWaitMs,
           ttlMs,
+          defaults.probeLeaseMs,
         );
         if (go === 1) return;
         try {

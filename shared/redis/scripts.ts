@@ -135,6 +135,7 @@ declare module 'ioredis' {
       waitLeaseMs: Arg,
       probeWaitMs: Arg,
       ttlMs: Arg,
+      probeLeaseMs: Arg,
     ): Result<[number, number], Context>;
     /** lua/providerObserve-1.lua: the pause's end, 0 when none. */
     providerObserve(

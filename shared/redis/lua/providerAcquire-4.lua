@@ -2,9 +2,11 @@
   Takes one call's share of the LLM provider's budget, which every chat worker shares, or says how
   long to wait for it. Calls wait their turn in arrival order: the n-th waiter goes once n + 1
   requests (and their tokens) are there. While the fleet is paused (a 429) nobody goes. While no
-  answer has told the budget yet, one call at a time goes, and its answer tells it.
+  answer has told the budget yet, one call goes, and its answer tells it; should no answer come in
+  ARGV[7] ms (its worker died, or the provider is slow to answer), the next call goes too.
 
-  KEYS[1] the budget hash (rpm, tpm: limits; req, tok: levels at `at`; pausedUntil; unlimited)
+  KEYS[1] the budget hash (rpm, tpm: limits; req, tok: levels at `at`; pausedUntil; unlimited;
+          probeUntil: until when the call finding the limits out holds the others back)
   KEYS[2] calls running: zset of call id by lease end
   KEYS[3] calls waiting: zset of call id by when it began to wait (its turn)
   KEYS[4] leases of the waiting calls: zset of call id by lease end (a dead worker's waiter lapses)
@@ -14,6 +16,7 @@
   ARGV[4] lease of a waiting call, ms (renewed by every try)
   ARGV[5] ms to wait while another call finds out the budget
   ARGV[6] ms the budget hash lives after its last use
+  ARGV[7] ms the call finding the limits out holds the others back at most
 
   Returns { 1, 0 } when the call may go, { 0, ms to wait } when not.
 ]]
@@ -42,8 +45,14 @@ local b = providerRefill(budget, now)
 if paused and paused > now then
   wait = paused - now
 elseif not b.rpm and not b.tpm then
-  if redis.call('HGET', budget, 'unlimited') ~= '1' and (redis.call('ZCARD', calls) > 0 or ahead > 0) then
-    wait = tonumber(ARGV[5])
+  if redis.call('HGET', budget, 'unlimited') ~= '1' then
+    local probing = tonumber(redis.call('HGET', budget, 'probeUntil'))
+    if ahead > 0 or (probing and probing > now) then
+      wait = tonumber(ARGV[5])
+    else
+      redis.call('HSET', budget, 'probeUntil', now + tonumber(ARGV[7]))
+      redis.call('PEXPIRE', budget, ARGV[6])
+    end
   end
 else
   if b.rpm then
