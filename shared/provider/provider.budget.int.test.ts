@@ -43,7 +43,7 @@ describe('the shared provider budget', () => {
     expect((await readProviderState(redis, keys)).waiting).toBe(4);
 
     // 600 requests/min = one every 100 ms; 2 left now.
-    await budget.observed(headers(600, 2));
+    await budget.observed('probe', headers(600, 2));
     await Promise.all(others);
     expect(new Set(order)).toEqual(new Set(['a', 'b', 'c', 'd']));
     const state = await readProviderState(redis, keys);
@@ -56,7 +56,7 @@ describe('the shared provider budget', () => {
   it('spends a known budget at its refill rate, first come first served', async () => {
     const { budget } = fresh();
     await budget.acquire('probe', 1);
-    await budget.observed(headers(1200, 0)); // one back every 50 ms
+    await budget.observed('probe', headers(1200, 0)); // one back every 50 ms
     const started = Date.now();
     const done: string[] = [];
     await Promise.all(
@@ -71,11 +71,29 @@ describe('the shared provider budget', () => {
     expect(done).toEqual(['1', '2', '3', '4', '5', '6']);
   });
 
+  it('refills no further than the limit less the calls the provider has not answered yet', async () => {
+    const { keys, budget } = fresh();
+    await budget.acquire('probe', 1);
+    await budget.observed('probe', headers(600, 600)); // 10 a second
+    const ids = Array.from({ length: 600 }, (_, i) => `c${i}`);
+    for (let i = 0; i < ids.length; i += 100)
+      await Promise.all(ids.slice(i, i + 100).map((id) => budget.acquire(id, 1)));
+    // All 600 on their way: the provider's budget may still be full, so nothing refills.
+    await new Promise((r) => setTimeout(r, 400));
+    expect((await readProviderState(redis, keys)).requestsLeft).toBe(0);
+    // 100 answered: up to 100 may refill, at 10 a second.
+    await Promise.all(ids.slice(0, 100).map((id) => budget.observed(id, headers(600, 0))));
+    await new Promise((r) => setTimeout(r, 400));
+    const left = (await readProviderState(redis, keys)).requestsLeft!;
+    expect(left).toBeGreaterThanOrEqual(3);
+    expect(left).toBeLessThanOrEqual(10);
+  });
+
   it('pauses every worker after a 429 until the reset the provider gave', async () => {
     const { keys, budget } = fresh();
     await budget.acquire('probe', 1);
-    await budget.observed(headers(6000, 5000));
-    const pauseMs = await budget.refused(headers(6000, 0, { 'retry-after-ms': '400' }));
+    await budget.observed('probe', headers(6000, 5000));
+    const pauseMs = await budget.refused('probe', headers(6000, 0, { 'retry-after-ms': '400' }));
     expect(pauseMs).toBe(1000); // at least a second
     const state = await readProviderState(redis, keys);
     expect(state.pausedUntil).toBeGreaterThan(Date.now() + 700);
@@ -96,7 +114,7 @@ describe('the shared provider budget', () => {
   it('lets calls go freely once a provider answers without limits', async () => {
     const { keys, budget } = fresh();
     await budget.acquire('probe', 1);
-    await budget.observed(new Headers());
+    await budget.observed('probe', new Headers());
     const started = Date.now();
     await Promise.all(Array.from({ length: 20 }, (_, i) => budget.acquire(`c${i}`, 1)));
     expect(Date.now() - started).toBeLessThan(500);
@@ -106,7 +124,7 @@ describe('the shared provider budget', () => {
   it('gives up the place in line when the wait is aborted', async () => {
     const { keys, budget } = fresh();
     await budget.acquire('probe', 1);
-    await budget.observed(headers(1, 0));
+    await budget.observed('probe', headers(1, 0));
     const controller = new AbortController();
     const waiting = budget.acquire('w', 1, controller.signal);
     await new Promise((r) => setTimeout(r, 50));

@@ -36,7 +36,7 @@ const defaults = { maxSleepMs: 2000, ttlMs: 3_600_000, probeWaitMs: 50, probeLea
  * The LLM provider's budget, shared by every chat worker through Redis: a call waits here for its
  * share (in arrival order) instead of calling and retrying; every answer's `x-ratelimit-*` headers
  * correct the shared levels; a 429 pauses the whole fleet until the provider's reset. Scripts:
- * lua/providerAcquire-4.lua, providerObserve-1, providerRelease-3, providerState-4.
+ * lua/providerAcquire-5.lua, providerObserve-2, providerRelease-4, providerState-5.
  */
 export function createProviderBudget(redis: Redis, keys: RedisKeys, options: ProviderBudgetOptions) {
   registerScripts(redis);
@@ -44,21 +44,23 @@ export function createProviderBudget(redis: Redis, keys: RedisKeys, options: Pro
   const ttlMs = options.ttlMs ?? defaults.ttlMs;
   // A waiting call tries again at least every maxSleepMs; its place lapses after a few missed tries.
   const waitLeaseMs = maxSleepMs * 3 + 1000;
-  const { providerBudget, providerCalls, providerWaiting, providerWaitLeases } = keys;
+  const { providerBudget, providerCalls, providerWaiting, providerWaitLeases, providerPending } = keys;
 
-  const observe = (reading: RateLimitReading, pauseMs: number) =>
+  const observe = (reading: RateLimitReading, pauseMs: number, id: string) =>
     redis.providerObserve(
       providerBudget,
+      providerPending,
       reading.requests?.limit ?? '',
       reading.requests?.remaining ?? '',
       reading.tokens?.limit ?? '',
       reading.tokens?.remaining ?? '',
       Math.ceil(pauseMs),
       ttlMs,
+      id,
     );
 
   const release = async (id: string): Promise<void> => {
-    await redis.providerRelease(providerCalls, providerWaiting, providerWaitLeases, id);
+    await redis.providerRelease(providerCalls, providerWaiting, providerWaitLeases, providerPending, id);
   };
 
   return {
@@ -74,6 +76,7 @@ export function createProviderBudget(redis: Redis, keys: RedisKeys, options: Pro
           providerCalls,
           providerWaiting,
           providerWaitLeases,
+          providerPending,
           id,
           Math.max(0, Math.ceil(tokens)),
           options.callLeaseMs,
@@ -93,20 +96,25 @@ export function createProviderBudget(redis: Redis, keys: RedisKeys, options: Pro
     },
 
     /**
-     * Feeds an answer's headers to the shared budget (any status: a 500 carries them too). Only a
-     * successful answer without limits tells that the provider states none.
+     * Feeds the answer to call `id` to the shared budget (any status: a 500 carries its headers
+     * too); the provider has counted the call now. Only a successful answer without limits tells
+     * that the provider states none.
      */
-    async observed(headers: Parameters<typeof readRateLimitHeaders>[0], ok = true): Promise<void> {
+    async observed(
+      id: string,
+      headers: Parameters<typeof readRateLimitHeaders>[0],
+      ok = true,
+    ): Promise<void> {
       const reading = readRateLimitHeaders(headers);
       if (!ok && !reading.requests && !reading.tokens) return;
-      await observe(reading, 0);
+      await observe(reading, 0, id);
     },
 
-    /** A 429: feeds its headers and pauses every worker until the reset; returns the pause in ms. */
-    async refused(headers: Parameters<typeof readRateLimitHeaders>[0]): Promise<number> {
+    /** A 429 to call `id`: feeds its headers and pauses every worker until the reset; returns the pause in ms. */
+    async refused(id: string, headers: Parameters<typeof readRateLimitHeaders>[0]): Promise<number> {
       const reading = readRateLimitHeaders(headers);
       const pauseMs = pauseAfterRefusal(reading);
-      await observe(reading, pauseMs);
+      await observe(reading, pauseMs, id);
       return pauseMs;
     },
 
@@ -129,6 +137,7 @@ export async function readProviderState(redis: Redis, keys: RedisKeys): Promise<
     keys.providerCalls,
     keys.providerWaiting,
     keys.providerWaitLeases,
+    keys.providerPending,
   );
   const [rpm, tpm, req, tok, paused, , perCall, running, waiting, now] = raw.map(String);
   const num = (s: string | undefined) => (s === undefined || s === '' ? null : Number(s));

@@ -17,10 +17,10 @@ export const scriptFiles = [
   'acceptAnswers-3',
   'bullmqBacklog-7',
   'bullmqJobLocks-1',
-  'providerAcquire-4',
-  'providerObserve-1',
-  'providerRelease-3',
-  'providerState-4',
+  'providerAcquire-5',
+  'providerObserve-2',
+  'providerRelease-4',
+  'providerState-5',
 ] as const;
 
 type ScriptName = (typeof scriptFiles)[number] extends `${infer N}-${number}` ? N : never;
@@ -123,12 +123,13 @@ declare module 'ioredis' {
     ): Result<unknown, Context>;
     /** lua/bullmqJobLocks-1.lua. */
     bullmqJobLocks(active: string, jobPrefix: string): Result<unknown, Context>;
-    /** lua/providerAcquire-4.lua: [1, 0] to go, [0, ms] to wait. */
+    /** lua/providerAcquire-5.lua: [1, 0] to go, [0, ms] to wait. */
     providerAcquire(
       budget: string,
       calls: string,
       waiting: string,
       leases: string,
+      pending: string,
       id: string,
       tokens: Arg,
       callLeaseMs: Arg,
@@ -137,19 +138,33 @@ declare module 'ioredis' {
       ttlMs: Arg,
       probeLeaseMs: Arg,
     ): Result<[number, number], Context>;
-    /** lua/providerObserve-1.lua: the pause's end, 0 when none. */
+    /** lua/providerObserve-2.lua: the pause's end, 0 when none. */
     providerObserve(
       budget: string,
+      pending: string,
       rpm: Arg,
       remainingRequests: Arg,
       tpm: Arg,
       remainingTokens: Arg,
       pauseMs: Arg,
       ttlMs: Arg,
+      id: string,
     ): Result<number, Context>;
-    /** lua/providerRelease-3.lua. */
-    providerRelease(calls: string, waiting: string, leases: string, id: string): Result<number, Context>;
-    /** lua/providerState-4.lua. */
-    providerState(budget: string, calls: string, waiting: string, leases: string): Result<string[], Context>;
+    /** lua/providerRelease-4.lua. */
+    providerRelease(
+      calls: string,
+      waiting: string,
+      leases: string,
+      pending: string,
+      id: string,
+    ): Result<number, Context>;
+    /** lua/providerState-5.lua. */
+    providerState(
+      budget: string,
+      calls: string,
+      waiting: string,
+      leases: string,
+      pending: string,
+    ): Result<string[], Context>;
   }
 }

@@ -32,7 +32,7 @@ export async function callWithinBudget(
     try {
       const response = await call();
       // Not awaited: the tokens need not wait for the books.
-      deps.budget.observed(response.headers).catch((error) => {
+      deps.budget.observed(id, response.headers).catch((error) => {
         deps.log.warn({ err: error, replyId: id }, 'could not record the provider budget');
       });
       return { response, waitedMs, refusals };
@@ -41,10 +41,10 @@ export async function callWithinBudget(
       await deps.budget.release(id).catch(() => undefined);
       if (!(error instanceof OpenAI.APIError)) throw error;
       if (error.status !== 429) {
-        await deps.budget.observed(error.headers, false).catch(() => undefined);
+        await deps.budget.observed(id, error.headers, false).catch(() => undefined);
         throw error;
       }
-      const pauseMs = await deps.budget.refused(error.headers);
+      const pauseMs = await deps.budget.refused(id, error.headers);
       deps.log.warn({ replyId: id, pauseMs, refusals: refusals + 1 }, 'provider said 429; the fleet pauses');
       if (refusals >= deps.maxRefusals) throw error;
     }

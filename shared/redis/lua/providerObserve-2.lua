@@ -3,20 +3,23 @@
   counts are the provider's own, so the shared levels never stay above them (they may be lower:
   calls taken since were not yet counted there). A 429 pauses every worker until `pause` has passed.
 
-  KEYS[1] the budget hash (see providerAcquire-4.lua)
+  KEYS[1] the budget hash (see providerAcquire-5.lua)
+  KEYS[2] calls let go whose answer has not come yet
   ARGV[1] x-ratelimit-limit-requests, or '' when not sent
   ARGV[2] x-ratelimit-remaining-requests
   ARGV[3] x-ratelimit-limit-tokens, or ''
   ARGV[4] x-ratelimit-remaining-tokens
   ARGV[5] ms to pause every worker (0: no 429)
   ARGV[6] ms the budget hash lives after its last use
+  ARGV[7] id of the call this answered: the provider has counted it
 
   Returns the pause's end (ms, Redis time), 0 when none.
 ]]
 --- @include "includes/providerRefill"
 local budget = KEYS[1]
 local now = providerNow()
-local b = providerRefill(budget, now)
+redis.call('ZREM', KEYS[2], ARGV[7])
+local b = providerRefill(budget, now, KEYS[2])
 local rpm, tpm = tonumber(ARGV[1]), tonumber(ARGV[3])
 if rpm then
   local left = tonumber(ARGV[2])

@@ -10,6 +10,7 @@
   KEYS[2] calls running: zset of call id by lease end
   KEYS[3] calls waiting: zset of call id by when it began to wait (its turn)
   KEYS[4] leases of the waiting calls: zset of call id by lease end (a dead worker's waiter lapses)
+  KEYS[5] calls let go whose answer has not come yet: zset of call id by lease end
   ARGV[1] call id
   ARGV[2] tokens the call may spend (prompt + most it may write)
   ARGV[3] lease of a running call, ms (longer than the longest call)
@@ -21,7 +22,7 @@
   Returns { 1, 0 } when the call may go, { 0, ms to wait } when not.
 ]]
 --- @include "includes/providerRefill"
-local budget, calls, waiting, leases = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+local budget, calls, waiting, leases, pending = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local id, tokens = ARGV[1], tonumber(ARGV[2])
 local now = providerNow()
 
@@ -41,7 +42,7 @@ local ahead = redis.call('ZRANK', waiting, id)
 
 local wait = 0
 local paused = tonumber(redis.call('HGET', budget, 'pausedUntil'))
-local b = providerRefill(budget, now)
+local b = providerRefill(budget, now, pending)
 if paused and paused > now then
   wait = paused - now
 elseif not b.rpm and not b.tpm then
@@ -76,4 +77,7 @@ redis.call('ZREM', waiting, id)
 redis.call('ZREM', leases, id)
 redis.call('ZADD', calls, now + tonumber(ARGV[3]), id)
 redis.call('PEXPIRE', calls, ARGV[6])
+-- An answer that never comes (its worker died) stops holding the budget back after 30 s.
+redis.call('ZADD', pending, now + math.min(tonumber(ARGV[3]), 30000), id)
+redis.call('PEXPIRE', pending, ARGV[6])
 return { 1, 0 }
