@@ -50,7 +50,7 @@ export function viewProvider(state: ProviderState, decision: Decision): Provider
   const paused = state.pausedUntil !== null;
   const limiting = state.waiting > 0 || paused;
   const limits = limitsText(state);
-  const capped = /provider budget: [^:;]*(; [^:]*already use it)?/.exec(decision.reason)?.[0];
+  const capped = /provider budget: [^:;]*(; [^:]*already uses? it)?/.exec(decision.reason)?.[0];
   let reason: string;
   if (paused) {
     reason = `a 429 paused every worker until ${new Date(state.pausedUntil!).toISOString()}`;

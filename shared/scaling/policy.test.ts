@@ -365,6 +365,9 @@ describe('decide with a provider budget', () => {
       'Backlog 300 at 16 per worker wants 19; oldest job waited 9 s, over the 2 s SLO, wants 9; ' +
         'provider budget: 20 requests/min; 2 workers already use it: hold at 2 workers.',
     );
+    expect(
+      decide(input({ backlog: 300, oldestAgeSeconds: 9, currentWorkers: 1, provider }), chat, []).reason,
+    ).toContain('provider budget: 20 requests/min; 1 worker already uses it: hold at 1 worker.');
     // The same with nothing waiting for the budget: the budget says nothing yet, the fleet grows.
     expect(
       decide(

@@ -163,7 +163,7 @@ function want(
     if (raw > cap) {
       parts.push(
         current >= cap
-          ? `provider budget: ${limit}; ${workers(cap)} already use it`
+          ? `provider budget: ${limit}; ${workers(cap)} already ${cap === 1 ? 'uses' : 'use'} it`
           : `provider budget: ${limit} keeps ${workers(cap)} busy`,
       );
       raw = cap;
