@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
 import { buildRuntime } from '../scripts/build';
+import { deleteKeys } from '../test/harness/prefix.cleanup';
 import { spawnCompiled } from '../test/harness/processes';
 
 let built: Promise<unknown> | undefined;
@@ -66,19 +66,4 @@ export async function startBenchStack(env: Record<string, string> = {}) {
       await deleteKeys(redisUrl, prefix);
     },
   };
-}
-
-/** Removes what a run left in the shared Redis (replies, queued jobs, sessions) under its prefix. */
-async function deleteKeys(url: string, prefix: string) {
-  const redis = new Redis(url);
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) await redis.unlink(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
 }

@@ -2,6 +2,7 @@ import { chatCapacityBench } from './chat-capacity.bench';
 import { chatEnqueueBench } from './chat-enqueue.bench';
 import { firstTokenBench } from './first-token.bench';
 import { loadtoolRateBench } from './loadtool-rate.bench';
+import { providerLimitBench } from './provider-limit.bench';
 import { redisMemoryBench } from './redis-memory.bench';
 import { scaleOutBench } from './scale-out.bench';
 import { sseStreamsBench } from './sse-streams.bench';
@@ -14,6 +15,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   'chat-enqueue': () => chatEnqueueBench(),
   'first-token': () => firstTokenBench(),
   'loadtool-rate': () => loadtoolRateBench(),
+  'provider-limit': () => providerLimitBench(),
   'redis-memory': () => redisMemoryBench(),
   'scale-out': () => scaleOutBench(),
   'survey-throughput': () => surveyThroughputBench(),

@@ -35,6 +35,7 @@ const mountedAt = (name: string, target: string) =>
 interface ScrapeConfig {
   job_name: string;
   file_sd_configs?: { files: string[] }[];
+  static_configs?: { targets: string[] }[];
   relabel_configs?: { source_labels: string[]; regex: string; target_label: string; replacement: string }[];
 }
 const scrapeConfigs = (file: string) => readYaml<{ scrape_configs: ScrapeConfig[] }>(file).scrape_configs;
@@ -98,12 +99,15 @@ describe('Prometheus scrape configs', () => {
     ]);
   });
 
-  it('scrape the gateway and the autoscaler on their default ports in both layouts', () => {
+  it('scrape the gateway, the autoscaler and the LLM simulator on their default ports in both layouts', () => {
     for (const file of ['prometheus/prometheus.yml', 'prometheus/prometheus.compose.yml']) {
       const jobs = scrapeConfigs(file).map((c) => c.job_name);
-      expect(jobs).toEqual(expect.arrayContaining(['aira-gateway', 'aira-autoscaler', 'aira-workers']));
+      expect(jobs).toEqual(
+        expect.arrayContaining(['aira-gateway', 'aira-autoscaler', 'aira-workers', 'llm-sim']),
+      );
       expect(readFileSync(join(here, file), 'utf8')).toMatch(/:3000["']\]/);
       expect(readFileSync(join(here, file), 'utf8')).toMatch(/:3100["']\]/);
+      expect(job(file, 'llm-sim')?.static_configs?.[0]?.targets?.[0]).toMatch(/:8090$/);
     }
   });
 

@@ -16,7 +16,12 @@ import { Data } from './data';
 import { LoadBalancer } from './load-balancer';
 import { Network } from './network';
 import { Queues } from './queues';
-import { GatewayScalingPolicies, WorkerScalingPolicies, workerScalingFor } from './scaling';
+import {
+  chatWorkerScaling,
+  GatewayScalingPolicies,
+  WorkerScalingPolicies,
+  workerScalingFor,
+} from './scaling';
 import { AppSecrets } from './secrets';
 import { Services } from './services';
 import type { AiraSettings } from './settings';
@@ -82,7 +87,7 @@ export class AiraStack extends Stack {
     new WorkerScalingPolicies(this, 'ChatScaling', {
       service: services.chat,
       cluster: services.cluster,
-      scaling: workerScalingFor(fleets.chat),
+      scaling: chatWorkerScaling(settings),
       backlog: [
         {
           namespace: queueMetricsNamespace,

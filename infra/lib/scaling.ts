@@ -7,8 +7,10 @@ import { Construct } from 'constructs';
 import {
   FARGATE_MAX_STOP_TIMEOUT_SECONDS,
   type FleetScaling,
+  fleets,
   stopTimeoutSeconds,
 } from '../../shared/scaling/fleets.config';
+import { providerCap } from '../../shared/scaling/policy.flow';
 
 /** ECS waits at most this long between SIGTERM and SIGKILL on Fargate. */
 export const ecsMaxStopTimeoutSeconds = FARGATE_MAX_STOP_TIMEOUT_SECONDS;
@@ -44,7 +46,7 @@ export interface WorkerScaling {
  * policy numbers, so AWS scales on the same targets the local autoscaler enforces. A drain that
  * ECS would cut short is refused rather than capped: the kill would land mid-reply.
  */
-export function workerScalingFor(fleet: FleetScaling): WorkerScaling {
+export function workerScalingFor(fleet: FleetScaling, provider?: ProviderLimit): WorkerScaling {
   const stopTimeout = stopTimeoutSeconds(fleet);
   if (stopTimeout > ecsMaxStopTimeoutSeconds) {
     throw new Error(
@@ -53,7 +55,9 @@ export function workerScalingFor(fleet: FleetScaling): WorkerScaling {
   }
   return {
     minCapacity: fleet.min,
-    maxCapacity: fleet.max,
+    maxCapacity: provider
+      ? Math.max(fleet.min, Math.min(fleet.max, providerMaxTasks(fleet, provider)))
+      : fleet.max,
     backlogPerTaskTarget: fleet.targetBacklogPerWorker,
     ageSteps: ageStepMultiples.map((multiple, i) => ({
       lowerSeconds: fleet.queueAgeSloSeconds * multiple,
@@ -63,6 +67,45 @@ export function workerScalingFor(fleet: FleetScaling): WorkerScaling {
     scaleOutCooldownSeconds: 60,
     stopTimeoutSeconds: stopTimeout,
   };
+}
+
+/** The LLM provider's budget a fleet's tasks share (deploy settings `providerRequestsPerMinute`, `providerCallSeconds`). */
+export interface ProviderLimit {
+  readonly requestsPerMinute: number;
+  /** Seconds one call takes on average: how long a request of the budget holds a task's slot. */
+  readonly callSeconds: number;
+}
+
+/**
+ * The most tasks the provider's budget keeps busy: its calls per second × the seconds each takes
+ * are the calls running at once, over the replies one task runs at once (fleets.config.ts), as the
+ * local policy's provider cap counts them (shared/scaling/policy.flow.ts). AWS's step and target
+ * policies see only the queue, which grows whenever the provider is the limit, so without this
+ * bound they would add tasks that only wait for budget (or, calling on their own, collect 429s).
+ */
+export function providerMaxTasks(fleet: FleetScaling, provider: ProviderLimit): number {
+  const budget = {
+    requestsPerMinute: provider.requestsPerMinute,
+    tokensPerMinute: Number.MAX_SAFE_INTEGER,
+    tokensPerJob: 0,
+  };
+  return providerCap(budget, provider.callSeconds, fleet.concurrency).workers;
+}
+
+/**
+ * The chat fleet's AWS numbers: its max capacity is also what the provider's budget keeps busy
+ * (when the deploy names the budget), since tasks past it would only wait for budget while the
+ * queue's age kept asking for more.
+ */
+export function chatWorkerScaling(settings: {
+  readonly providerRequestsPerMinute?: number;
+  readonly providerCallSeconds: number;
+}): WorkerScaling {
+  const rpm = settings.providerRequestsPerMinute;
+  return workerScalingFor(
+    fleets.chat,
+    rpm === undefined ? undefined : { requestsPerMinute: rpm, callSeconds: settings.providerCallSeconds },
+  );
 }
 
 /** A CloudWatch metric as target tracking's metric math takes it. */

@@ -9,7 +9,7 @@ import { containerCommand, type EntryName } from '../../shared/process/entries';
 import { fleets } from '../../shared/scaling/fleets.config';
 import { type Data, databaseName } from './data';
 import type { Queues } from './queues';
-import { workerScalingFor } from './scaling';
+import { chatWorkerScaling, workerScalingFor } from './scaling';
 import type { AppSecrets } from './secrets';
 import type { AiraSettings } from './settings';
 
@@ -143,7 +143,7 @@ export class Services extends Construct {
     queues.writes.grantSendMessages(gatewayTask.taskRole);
     this.grantQueueAttributes(gatewayTask.taskRole);
 
-    const chatScaling = workerScalingFor(fleets.chat);
+    const chatScaling = chatWorkerScaling(settings);
     const chatTask = this.taskDefinition('Chat', 512, 1024);
     this.addContainer(chatTask, 'chat-worker', {
       cpu: 512,

@@ -24,6 +24,13 @@ export interface AiraSettings {
   readonly openAiSecretArn?: string;
   readonly openAiModel: string;
   readonly openAiBaseUrl: string;
+  /**
+   * The OpenAI organisation's requests per minute for the model (its rate-limit tier); unset = no
+   * cap from it. The chat service never runs more tasks than this budget keeps busy.
+   */
+  readonly providerRequestsPerMinute?: number;
+  /** Seconds one reply's streamed call takes, on average: what one request of the budget occupies. */
+  readonly providerCallSeconds: number;
   /** OTLP/HTTP collector endpoint for traces; unset = tracing off. */
   readonly otlpEndpoint?: string;
   /** Aurora instance class for writer and reader, without the `db.` prefix. */
@@ -50,6 +57,8 @@ export const defaultSettings: AiraSettings = {
   natGateways: 2,
   openAiModel: 'gpt-4o-mini',
   openAiBaseUrl: 'https://api.openai.com/v1',
+  // A reply of a few hundred tokens at gpt-4o-mini's pace: a first token in about 0.5 s, then ~60 a second.
+  providerCallSeconds: 8,
   dbInstanceClass: 't4g.medium',
   cacheNodeType: 'cache.t4g.small',
   gatewayMinTasks: 2,
@@ -82,6 +91,8 @@ const numberKeys = {
   gatewayCpuPercent: [10, 95],
   albIdleTimeoutSeconds: [60, 4000],
   logRetentionDays: [1, 3650],
+  providerRequestsPerMinute: [1, 100_000_000],
+  providerCallSeconds: [1, 600],
 } as const;
 
 /** Reads the settings from context (prefix `aira:`), with a clear error naming a bad key. */

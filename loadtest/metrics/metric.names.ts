@@ -14,6 +14,11 @@ export const METRICS = {
   tokens_per_second: { kind: 'value', unit: 'tok/s', what: 'completion tokens / (done − first token)' },
   hop_queue_wait: { kind: 'value', unit: 'ms', what: 'server timing: job waiting in the queue' },
   hop_pickup: { kind: 'value', unit: 'ms', what: 'server timing: worker pickup' },
+  hop_provider_wait: {
+    kind: 'value',
+    unit: 'ms',
+    what: "server timing: the LLM call waiting for the fleet's provider budget",
+  },
   hop_llm_first_token: { kind: 'value', unit: 'ms', what: 'server timing: LLM call → first token' },
   hop_relay: { kind: 'value', unit: 'ms', what: 'server timing: stream → SSE relay' },
   survey_get: { kind: 'op', unit: 'ms', what: 'GET /api/survey' },
@@ -43,6 +48,7 @@ export function isMetricName(name: string): name is MetricName {
 export const HOP_METRICS = {
   queueWaitMs: 'hop_queue_wait',
   pickupMs: 'hop_pickup',
+  providerWaitMs: 'hop_provider_wait',
   llmFirstTokenMs: 'hop_llm_first_token',
   relayMs: 'hop_relay',
 } as const satisfies Record<string, MetricName>;

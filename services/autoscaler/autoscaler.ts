@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import type { EntryName, Runtime } from '../../shared/process/entries';
+import { readProviderState } from '../../shared/provider/provider.budget';
 import { createRedis } from '../../shared/redis/connection';
+import { redisKeys } from '../../shared/redis/keys';
 import type { FleetName } from '../../shared/scaling/fleets.config';
 import { createSqs, resolveWritesQueues } from '../../shared/sqs/sqs.client';
 import type { Logger } from '../../shared/telemetry/logger';
@@ -137,6 +139,10 @@ export async function startAutoscaler(deps: AutoscalerDeps) {
         name === 'chat'
           ? createChatQueueReader({ redis, prefix: config.AIRA_PREFIX })
           : createWritesQueueReader({ sqs, config }),
+      // The chat workers share the LLM provider's budget: the policy caps the fleet at what it serves.
+      ...(name === 'chat' && {
+        readProvider: () => readProviderState(redis, redisKeys(config.AIRA_PREFIX)),
+      }),
       ...(locks && {
         readInFlight: async (workers) => {
           const held = await locks.read();

@@ -1,6 +1,7 @@
 import pino from 'pino';
 import { Registry } from 'prom-client';
 import { describe, expect, it, vi } from 'vitest';
+import type { ProviderState } from '../../shared/provider/provider.budget';
 import { type FleetScaling, fleets } from '../../shared/scaling/fleets.config';
 import { createAutoscalerMetrics } from './autoscaler.metrics';
 import { createFleetController, measuredStartupSeconds } from './fleet.controller';
@@ -37,6 +38,7 @@ function setup(opts: {
   current?: number;
   read: () => Promise<QueueReading>;
   workers?: WorkerStatus[];
+  readProvider?: () => Promise<ProviderState>;
 }) {
   let current = opts.current ?? 1;
   const scaleTo = vi.fn((desired: number) => {
@@ -62,6 +64,7 @@ function setup(opts: {
     scaling: { ...chat, scaleDownWindowSeconds: 0 },
     readQueue: opts.read,
     readInFlight,
+    ...(opts.readProvider && { readProvider: opts.readProvider }),
     supervisor,
     dryRun: opts.dryRun ?? false,
     metrics: createAutoscalerMetrics(registry, ['chat']),
@@ -176,5 +179,62 @@ describe('fleet controller', () => {
     ]);
     expect(logs.map((l) => l.dryRun)).toEqual([true, true]);
     expect(controller.status()).toMatchObject({ name: 'chat', desired: 4, lastDecision: { dryRun: true } });
+  });
+});
+
+describe('a fleet sharing a provider budget', () => {
+  const spent: ProviderState = {
+    requestsPerMinute: 20,
+    tokensPerMinute: null,
+    requestsLeft: 0,
+    tokensLeft: null,
+    tokensPerCall: 600,
+    inFlight: 2,
+    waiting: 30,
+    pausedUntil: null,
+  };
+
+  it('adds no worker while calls wait for the budget, and its status says the provider is the limit', async () => {
+    const { controller, scaleTo } = setup({
+      current: 2,
+      read: async () => ({ ...reading(300, 9), active: 32 }),
+      readProvider: async () => spent,
+    });
+    const record = await controller.tick();
+    expect(record.desired).toBe(2);
+    expect(scaleTo).not.toHaveBeenCalled();
+    expect(record.reason).toContain('provider budget: 20 requests/min; 2 workers already use it');
+    expect(record.inputs.provider).toEqual(spent);
+    expect(controller.status().provider).toMatchObject({
+      limiting: true,
+      waiting: 30,
+      inFlight: 2,
+      requestsPerMinute: 20,
+      reason:
+        "30 calls waiting for the provider's budget (20 requests/min, 0 left); provider budget: 20 requests/min; 2 workers already use it.",
+    });
+  });
+
+  it('grows as before when the budget has room, and says the provider is not the limit', async () => {
+    const { controller } = setup({
+      current: 2,
+      read: async () => reading(300, 9),
+      readProvider: async () => ({ ...spent, requestsLeft: 12, waiting: 0 }),
+    });
+    expect((await controller.tick()).desired).toBe(6);
+    expect(controller.status().provider).toMatchObject({ limiting: false, pausedUntil: null });
+  });
+
+  it('scales on the queue alone when the budget cannot be read', async () => {
+    const { controller, logs } = setup({
+      current: 2,
+      read: async () => reading(300, 9),
+      readProvider: async () => {
+        throw new Error('NOSCRIPT');
+      },
+    });
+    expect((await controller.tick()).desired).toBe(6);
+    expect(controller.status().provider).toBeNull();
+    expect(logs.some((l) => l.msg === 'could not read the provider budget')).toBe(true);
   });
 });

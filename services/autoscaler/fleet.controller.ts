@@ -1,7 +1,9 @@
+import type { ProviderState } from '../../shared/provider/provider.budget';
 import type { FleetName, FleetScaling } from '../../shared/scaling/fleets.config';
 import { type Decision, decide, rememberDecision } from '../../shared/scaling/policy';
 import type { Logger } from '../../shared/telemetry/logger';
 import type { AutoscalerMetrics } from './autoscaler.metrics';
+import { type ProviderView, providerInput, viewProvider } from './provider.view';
 import type { ReadQueue } from './queue.readers';
 import type { Retirement, Supervisor, WorkerStatus } from './supervisor';
 
@@ -19,6 +21,8 @@ export interface DecisionRecord {
     readonly arrivalsPerSecond: number | null;
     readonly completionsPerSecond: number | null;
     readonly startupSeconds: number | null;
+    /** The LLM provider's budget the fleet shares, as the workers last saw it; null when not read. */
+    readonly provider: ProviderState | null;
   };
   readonly rawDesired: number;
   readonly clamps: Decision['clamps'];
@@ -36,6 +40,8 @@ export interface FleetControllerDeps {
   readonly readQueue: ReadQueue;
   /** Jobs each worker holds, by worker id, to retire the idle first; absent when unknowable. */
   readonly readInFlight?: (workers: readonly WorkerStatus[]) => Promise<Map<string, number>>;
+  /** The LLM provider's budget the fleet's workers share (chat); absent for a fleet without one. */
+  readonly readProvider?: () => Promise<ProviderState>;
   readonly supervisor: Supervisor;
   readonly dryRun: boolean;
   readonly metrics: AutoscalerMetrics;
@@ -61,8 +67,19 @@ export function createFleetController(deps: FleetControllerDeps) {
   const { name: fleet, scaling, supervisor, metrics, log } = deps;
   let history: Decision[] = [];
   let last: DecisionRecord | undefined;
+  let provider: ProviderView | undefined;
   // A dry run starts nothing, so it carries its own count forward as if it had acted.
   let dryCurrent = scaling.min;
+
+  async function readProvider(): Promise<ProviderState | undefined> {
+    if (!deps.readProvider) return undefined;
+    try {
+      return await deps.readProvider();
+    } catch (error) {
+      log.warn({ fleet, err: (error as Error).message }, 'could not read the provider budget');
+      return undefined;
+    }
+  }
 
   async function inFlight(): Promise<Map<string, number> | undefined> {
     if (!deps.readInFlight) return undefined;
@@ -88,6 +105,7 @@ export function createFleetController(deps: FleetControllerDeps) {
       }
       const counts = deps.dryRun ? { current: dryCurrent, starting: 0 } : supervisor.counts();
       const startupSeconds = measuredStartupSeconds(supervisor.workers());
+      const budget = await readProvider();
       const decision = decide(
         {
           backlog: reading?.backlog,
@@ -96,16 +114,22 @@ export function createFleetController(deps: FleetControllerDeps) {
           startingWorkers: counts.starting,
           now: Date.now(),
           ...(metricError === undefined ? {} : { metricError }),
-          ...(reading?.active !== undefined && { active: reading.active }),
+          // A job whose call waits for the budget holds a slot but is not in service: counted in,
+          // its wait would read as service time and loosen the provider cap by as much.
+          ...(reading?.active !== undefined && {
+            active: Math.max(0, reading.active - (budget?.waiting ?? 0)),
+          }),
           ...(reading?.arrivalsPerSecond !== undefined && { arrivalsPerSecond: reading.arrivalsPerSecond }),
           ...(reading?.completionsPerSecond !== undefined && {
             completionsPerSecond: reading.completionsPerSecond,
           }),
           ...(startupSeconds !== undefined && { startupSeconds }),
+          ...(budget && providerInput(budget)),
         },
         scaling,
         history,
       );
+      provider = budget && viewProvider(budget, decision);
       history = rememberDecision(history, decision, scaling);
 
       let actions: ReturnType<Supervisor['scaleTo']> = { started: [], retired: [] };
@@ -140,6 +164,7 @@ export function createFleetController(deps: FleetControllerDeps) {
           arrivalsPerSecond: reading?.arrivalsPerSecond ?? null,
           completionsPerSecond: reading?.completionsPerSecond ?? null,
           startupSeconds: startupSeconds ?? null,
+          provider: budget ?? null,
         },
         rawDesired: decision.rawDesired,
         clamps: decision.clamps,
@@ -164,6 +189,8 @@ export function createFleetController(deps: FleetControllerDeps) {
         standby: supervisor.standby(),
         crashLooping: supervisor.crashLooping(),
         scaling,
+        // Only a fleet that shares a provider budget has this field.
+        ...(deps.readProvider && { provider: provider ?? null }),
       };
     },
   };

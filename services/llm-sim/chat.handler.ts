@@ -1,13 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { jittered, planRequest, type RequestPlan } from './chat.overrides';
 import { type ChatRequest, checkChatRequest } from './chat.request';
 import type { GenerationSlots, SlotTicket } from './generation.slots';
 import type { SimSettings } from './llm-sim.config';
 import type { Random } from './llm-sim.random';
+import type { RateLimiter } from './rate.limits';
 import { estimatePromptTokens, generateReply } from './reply.generator';
 import { BodyError, invalidRequest, readJsonBody, sendError, sendJson } from './sim.http';
+import type { SimMetrics } from './sim.metrics';
 
 /** Counters the chat handler keeps; `GET /sim/stats` reports them. */
 export interface ChatCounters {
@@ -16,6 +18,8 @@ export interface ChatCounters {
   aborted: number;
   badRequests: number;
   queueFull: number;
+  /** Requests refused because the requests or tokens per minute budget was spent. */
+  rateLimited: number;
   faults: { http429: number; http500: number; cut: number };
   promptTokens: number;
   completionTokens: number;
@@ -30,11 +34,18 @@ export interface ChatHandlerDeps {
   /** Draws timing jitter; kept apart from faults so timing never shifts the fault sequence. */
   jitterRandom: () => Random;
   rememberModel: (model: string) => void;
+  /** The requests and tokens per minute budgets. */
+  limiter: RateLimiter;
+  metrics: SimMetrics;
 }
 
 interface Generation {
   request: ChatRequest;
   plan: RequestPlan;
+  /** performance.now() when the request arrived: time to first token counts from here. */
+  arrivedAt: number;
+  /** The budgets' headers, sent with the answer. */
+  rateHeaders: OutgoingHttpHeaders;
   tokens: string[];
   finishReason: 'stop' | 'length';
   promptTokens: number;
@@ -48,22 +59,27 @@ const sseHeaders = {
 };
 
 export function createChatHandler(deps: ChatHandlerDeps) {
-  const { counters, slots } = deps;
+  const { counters, slots, limiter, metrics } = deps;
 
   function reject(res: ServerResponse, { message, param }: { message: string; param: string | null }): void {
     counters.badRequests++;
-    sendError(res, 400, invalidRequest(message, param));
+    sendError(res, 400, invalidRequest(message, param), limiter.headers(Date.now()));
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     counters.requests++;
+    const arrivedAt = performance.now();
+    // Every answer is counted by its status once its head is out (a client gone before that is not).
+    res.once('close', () => {
+      if (res.headersSent) metrics.responses.inc({ status: res.statusCode });
+    });
     let body: unknown;
     try {
       body = await readJsonBody(req);
     } catch (error) {
       if (!(error instanceof BodyError)) throw error;
       counters.badRequests++;
-      return sendError(res, error.status, error.error);
+      return sendError(res, error.status, error.error, limiter.headers(Date.now()));
     }
     const checked = checkChatRequest(body);
     const settings = deps.settings();
@@ -83,26 +99,50 @@ export function createChatHandler(deps: ChatHandlerDeps) {
           type: 'requests',
           code: 'rate_limit_exceeded',
         },
-        { 'retry-after': '1' },
+        { 'retry-after': '1', ...limiter.headers(Date.now()) },
+      );
+    }
+
+    const cap = request.max_completion_tokens ?? request.max_tokens ?? Number.POSITIVE_INFINITY;
+    const promptTokens = estimatePromptTokens(request.messages);
+    // As OpenAI counts a request against the tokens budget: its prompt and the most it may write.
+    const budget = limiter.take(promptTokens + Math.min(cap, settings.maxTokens), Date.now());
+    if (!budget.ok) {
+      counters.rateLimited++;
+      return sendError(
+        res,
+        429,
+        {
+          message: `Rate limit reached for ${budget.limit} per minute (simulated). Please try again in ${budget.retryAfterSeconds}s.`,
+          type: budget.limit,
+          code: 'rate_limit_exceeded',
+        },
+        { 'retry-after': String(budget.retryAfterSeconds), ...budget.headers },
       );
     }
     if (plan.fault === '500') {
       counters.faults.http500++;
-      return sendError(res, 500, {
-        message: 'The server had an error while processing your request (simulated).',
-        type: 'server_error',
-      });
+      return sendError(
+        res,
+        500,
+        {
+          message: 'The server had an error while processing your request (simulated).',
+          type: 'server_error',
+        },
+        budget.headers,
+      );
     }
 
     deps.rememberModel(request.model);
-    const cap = request.max_completion_tokens ?? request.max_tokens ?? Number.POSITIVE_INFINITY;
     const natural = generateReply(request.messages, request.seed ?? settings.seed, settings.maxTokens).tokens;
     const generation: Generation = {
       request,
       plan,
+      arrivedAt,
+      rateHeaders: budget.headers,
       tokens: natural.length > cap ? natural.slice(0, cap) : natural,
       finishReason: natural.length > cap ? 'length' : 'stop',
-      promptTokens: estimatePromptTokens(request.messages),
+      promptTokens,
     };
     run(res, generation, settings);
   }
@@ -133,6 +173,8 @@ export function createChatHandler(deps: ChatHandlerDeps) {
       else counters.aborted++;
       counters.promptTokens += generation.promptTokens;
       counters.completionTokens += emitted;
+      metrics.promptTokens.inc(generation.promptTokens);
+      metrics.generationTokens.inc(emitted);
     };
     const at = (due: number, fn: () => void) => {
       const delay = due - performance.now();
@@ -165,18 +207,26 @@ export function createChatHandler(deps: ChatHandlerDeps) {
         return at(start + total, () => {
           emitted = generation.tokens.length;
           settle('completed', emitted);
-          sendJson(res, 200, completionBody(generation));
+          sendJson(res, 200, completionBody(generation), generation.rateHeaders);
         });
       }
 
       const sse = sseWriter(generation);
       let due = start + ttft;
+      let lastAt = 0;
       const tick = () => {
         timer = immediate = undefined;
         let out = emitted === 0 ? sse.role : '';
         out += sse.token(generation.tokens[emitted]!);
         emitted++;
-        if (emitted === 1) res.writeHead(200, sseHeaders);
+        const now = performance.now();
+        if (emitted === 1) {
+          res.writeHead(200, { ...sseHeaders, ...generation.rateHeaders });
+          metrics.ttft.observe((now - generation.arrivedAt) / 1000);
+        } else {
+          metrics.interToken.observe((now - lastAt) / 1000);
+        }
+        lastAt = now;
         if (emitted >= cutAfter) {
           // Cut once these tokens are flushed, so the client sees exactly `cutAfter` of them.
           res.write(out, cut);
@@ -204,7 +254,7 @@ export function createChatHandler(deps: ChatHandlerDeps) {
           type: 'requests',
           code: 'rate_limit_exceeded',
         },
-        { 'retry-after': '1' },
+        { 'retry-after': '1', ...generation.rateHeaders },
       );
     }
   }

@@ -9,7 +9,9 @@ import {
   type SimSettingsPatch,
 } from './llm-sim.config';
 import { createRandom, type Random } from './llm-sim.random';
+import { createRateLimiter } from './rate.limits';
 import { BodyError, invalidRequest, readJsonBody, sendError, sendJson } from './sim.http';
+import { createSimMetrics } from './sim.metrics';
 
 export interface LlmSimOptions {
   /** Overrides of the defaults (150 ms TTFT, 20 ms ITL, ...); checked like `POST /sim/config`. */
@@ -59,11 +61,13 @@ export function createLlmSim(options: LlmSimOptions = {}): LlmSim {
     aborted: 0,
     badRequests: 0,
     queueFull: 0,
+    rateLimited: 0,
     faults: { http429: 0, http500: 0, cut: 0 },
     promptTokens: 0,
     completionTokens: 0,
   };
   const slots = createGenerationSlots(() => settings);
+  const metrics = createSimMetrics({ running: slots.active, waiting: slots.queued });
   const chat = createChatHandler({
     settings: () => settings,
     slots,
@@ -73,6 +77,8 @@ export function createLlmSim(options: LlmSimOptions = {}): LlmSim {
     rememberModel: (name) => {
       if (models.size < maxRememberedModels) models.add(name);
     },
+    limiter: createRateLimiter(() => settings),
+    metrics,
   });
   const expectedAuth = options.apiKey ? `Bearer ${options.apiKey}` : undefined;
 
@@ -95,6 +101,11 @@ export function createLlmSim(options: LlmSimOptions = {}): LlmSim {
     const path = query === -1 ? url : url.slice(0, query);
     const key = `${req.method} ${path}`;
     if (key === 'GET /healthz') return sendJson(res, 200, { status: 'ok' });
+    if (key === 'GET /metrics') {
+      const body = await metrics.registry.metrics();
+      res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(body);
+      return;
+    }
     if (expectedAuth && req.headers.authorization !== expectedAuth) {
       return sendError(res, 401, invalidRequest('Incorrect API key provided.', null, 'invalid_api_key'));
     }

@@ -16,6 +16,8 @@ describe('loadLlmSimEnv', () => {
       rateCut: 0,
       seed: 42,
       maxTokens: 120,
+      requestsPerMinute: null,
+      tokensPerMinute: null,
     });
     expect(Object.isFrozen(env)).toBe(true);
     expect(Object.isFrozen(env.settings)).toBe(true);
@@ -34,6 +36,8 @@ describe('loadLlmSimEnv', () => {
       LLM_SIM_RATE_CUT: '0.3',
       LLM_SIM_SEED: '7',
       LLM_SIM_MAX_TOKENS: '30',
+      LLM_SIM_RPM: '20',
+      LLM_SIM_TPM: '40000',
       LLM_SIM_API_KEY: 'sk-test',
     });
     expect(env.port).toBe(0);
@@ -49,6 +53,8 @@ describe('loadLlmSimEnv', () => {
       rateCut: 0.3,
       seed: 7,
       maxTokens: 30,
+      requestsPerMinute: 20,
+      tokensPerMinute: 40_000,
     });
   });
 
@@ -62,6 +68,8 @@ describe('loadLlmSimEnv', () => {
     ['LLM_SIM_RATE_CUT', '2'],
     ['LLM_SIM_MAX_TOKENS', '0'],
     ['LLM_SIM_PORT', '70000'],
+    ['LLM_SIM_RPM', '0'],
+    ['LLM_SIM_TPM', '1.5'],
   ])('rejects %s=%j naming the variable', (name, value) => {
     expect(() => loadLlmSimEnv({ [name]: value })).toThrow(name);
   });
@@ -70,6 +78,7 @@ describe('loadLlmSimEnv', () => {
 describe('checkSettingsPatch', () => {
   it('accepts a valid partial and reports each bad field', () => {
     expect(checkSettingsPatch({ ttftMs: 0, rate429: 1 })).toEqual([]);
+    expect(checkSettingsPatch({ requestsPerMinute: 20, tokensPerMinute: null })).toEqual([]);
     const problems = checkSettingsPatch({ ttftMs: -1, colour: 'red' });
     expect(problems.some((p) => p.startsWith('ttftMs'))).toBe(true);
     expect(problems.some((p) => p.startsWith('colour'))).toBe(true);

@@ -25,6 +25,12 @@ export const SimSettingsSchema = Type.Object(
     seed: Type.Integer({ minimum: -2_147_483_648, maximum: 4_294_967_295 }),
     /** Longest natural reply in tokens; a request's max_tokens can only shorten it. */
     maxTokens: Type.Integer({ minimum: 1, maximum: 100_000 }),
+    /**
+     * OpenAI's rate limits: requests and tokens per minute, each a budget that refills continuously
+     * over the minute; past either a request gets 429. Null is no limit.
+     */
+    requestsPerMinute: Type.Union([Type.Integer({ minimum: 1, maximum: 100_000_000 }), Type.Null()]),
+    tokensPerMinute: Type.Union([Type.Integer({ minimum: 1, maximum: 10_000_000_000 }), Type.Null()]),
   },
   { additionalProperties: false },
 );
@@ -44,6 +50,8 @@ export const defaultSimSettings: SimSettings = Object.freeze({
   rateCut: 0,
   seed: 42,
   maxTokens: 120,
+  requestsPerMinute: null,
+  tokensPerMinute: null,
 });
 
 /** Returns a readable reason per bad field, empty when the patch is valid. */
@@ -77,6 +85,8 @@ const settingsEnv = {
   LLM_SIM_RATE_CUT: 'rateCut',
   LLM_SIM_SEED: 'seed',
   LLM_SIM_MAX_TOKENS: 'maxTokens',
+  LLM_SIM_RPM: 'requestsPerMinute',
+  LLM_SIM_TPM: 'tokensPerMinute',
 } as const satisfies Record<string, keyof SimSettings>;
 
 function parseNumber(name: string, raw: string, schema: TSchema): number {

@@ -390,3 +390,88 @@ describe('llm-sim with the openai client', () => {
     await closed;
   });
 });
+
+describe('llm-sim rate limits and /metrics', () => {
+  const sample = (text: string, name: string) =>
+    Number(
+      text
+        .split('\n')
+        .find((line) => line.startsWith(`${name} `) || line.startsWith(`${name}{`))
+        ?.split(' ')
+        .at(-1) ?? Number.NaN,
+    );
+
+  it("answers past LLM_SIM_RPM with OpenAI's 429, headers on every answer, and counts it all in /metrics", async () => {
+    const { client, baseURL, url, sim } = await start({ settings: { ...fast, requestsPerMinute: 3 } });
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        client.chat.completions
+          .create({ model: 'm', messages, stream: true, max_tokens: 5 })
+          .withResponse()
+          .then(async ({ data, response }) => {
+            await collect(data);
+            return { status: response.status, headers: response.headers };
+          })
+          .catch((error: unknown) => error),
+      ),
+    );
+    const ok = answers.filter((a) => !(a instanceof Error)) as { headers: Headers }[];
+    const refused = answers.filter((a) => a instanceof RateLimitError) as RateLimitError[];
+    expect(ok).toHaveLength(3);
+    expect(refused).toHaveLength(2);
+    expect(ok.map((a) => a.headers.get('x-ratelimit-remaining-requests')).sort()).toEqual(['0', '1', '2']);
+    for (const a of ok) {
+      expect(a.headers.get('x-ratelimit-limit-requests')).toBe('3');
+      expect(a.headers.get('x-ratelimit-reset-requests')).toMatch(/^\d+(\.\d+)?m?s$|^\d+m\d+(\.\d+)?s$/);
+    }
+    // The client's error carries OpenAI's body and headers: 20 s for one request back of 3 a minute.
+    expect(refused[0]!.error).toMatchObject({ type: 'requests', code: 'rate_limit_exceeded' });
+    expect(refused[0]!.headers.get('retry-after')).toBe('20');
+    expect(refused[0]!.headers.get('x-ratelimit-remaining-requests')).toBe('0');
+    expect(sim.stats().rateLimited).toBe(2);
+
+    // Tokens: a limit below what one request may spend refuses it as a tokens limit.
+    sim.setConfig({ requestsPerMinute: null, tokensPerMinute: 100 });
+    const tokens = await fetch(`${baseURL}/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'm', messages, max_tokens: 90 }),
+    });
+    expect(tokens.status).toBe(200);
+    const second = await fetch(`${baseURL}/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'm', messages, max_tokens: 90 }),
+    });
+    expect(second.status).toBe(429);
+    expect(((await second.json()) as { error: { type: string } }).error.type).toBe('tokens');
+    expect(second.headers.get('x-ratelimit-limit-tokens')).toBe('100');
+    expect(second.headers.get('x-ratelimit-limit-requests')).toBeNull();
+
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    const byStatus = (status: number) =>
+      metrics
+        .split('\n')
+        .filter((l) => l.startsWith('llm_sim_responses_total{') && l.includes(`status="${status}"`))
+        .reduce((n, l) => n + Number(l.split(' ').at(-1)), 0);
+    expect(byStatus(200)).toBe(4);
+    expect(byStatus(429)).toBe(3);
+    expect(sample(metrics, 'vllm:generation_tokens_total')).toBeGreaterThan(3 * 4);
+    expect(sample(metrics, 'vllm:time_to_first_token_seconds_count')).toBe(3);
+    expect(sample(metrics, 'vllm:time_per_output_token_seconds_count')).toBeGreaterThan(3 * 3);
+    expect(sample(metrics, 'vllm:num_requests_running')).toBe(0);
+    expect(sample(metrics, 'vllm:num_requests_waiting')).toBe(0);
+  });
+
+  it('shows running and waiting generations while they run', async () => {
+    const { client, url } = await start({
+      settings: { ttftMs: 300, itlMs: 1, jitter: 0, maxConcurrency: 1 },
+    });
+    const calls = [1, 2].map(() => client.chat.completions.create({ model: 'm', messages, max_tokens: 2 }));
+    await new Promise((r) => setTimeout(r, 100));
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    expect(sample(metrics, 'vllm:num_requests_running')).toBe(1);
+    expect(sample(metrics, 'vllm:num_requests_waiting')).toBe(1);
+    await Promise.all(calls);
+  });
+});

@@ -35,6 +35,17 @@ export function redisKeys(prefix: string) {
     replyCancel: (replyId: string) => `${prefix}:reply:${replyId}:cancel`,
     /** Pub/sub channel on which a cancel reaches the worker that owns the job. */
     cancelChannel: `${prefix}:cancel`,
+    /**
+     * The LLM provider's rate-limit budget the chat fleet shares (lua/providerAcquire-5.lua): its
+     * limits and levels as the provider's headers last told them, and a 429's pause of every worker.
+     */
+    providerBudget: `${prefix}:provider:budget`,
+    /** LLM calls running, by lease end; calls waiting for budget, by when they began to wait; their leases. */
+    providerCalls: `${prefix}:provider:calls`,
+    providerWaiting: `${prefix}:provider:waiting`,
+    providerWaitLeases: `${prefix}:provider:waiting:leases`,
+    /** Calls let go whose answer has not come yet: the provider has not counted them. */
+    providerPending: `${prefix}:provider:pending`,
   };
 }
 

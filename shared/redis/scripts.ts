@@ -17,6 +17,10 @@ export const scriptFiles = [
   'acceptAnswers-3',
   'bullmqBacklog-7',
   'bullmqJobLocks-1',
+  'providerAcquire-5',
+  'providerObserve-2',
+  'providerRelease-4',
+  'providerState-5',
 ] as const;
 
 type ScriptName = (typeof scriptFiles)[number] extends `${infer N}-${number}` ? N : never;
@@ -119,5 +123,48 @@ declare module 'ioredis' {
     ): Result<unknown, Context>;
     /** lua/bullmqJobLocks-1.lua. */
     bullmqJobLocks(active: string, jobPrefix: string): Result<unknown, Context>;
+    /** lua/providerAcquire-5.lua: [1, 0] to go, [0, ms] to wait. */
+    providerAcquire(
+      budget: string,
+      calls: string,
+      waiting: string,
+      leases: string,
+      pending: string,
+      id: string,
+      tokens: Arg,
+      callLeaseMs: Arg,
+      waitLeaseMs: Arg,
+      probeWaitMs: Arg,
+      ttlMs: Arg,
+      probeLeaseMs: Arg,
+    ): Result<[number, number], Context>;
+    /** lua/providerObserve-2.lua: the pause's end, 0 when none. */
+    providerObserve(
+      budget: string,
+      pending: string,
+      rpm: Arg,
+      remainingRequests: Arg,
+      tpm: Arg,
+      remainingTokens: Arg,
+      pauseMs: Arg,
+      ttlMs: Arg,
+      id: string,
+    ): Result<number, Context>;
+    /** lua/providerRelease-4.lua. */
+    providerRelease(
+      calls: string,
+      waiting: string,
+      leases: string,
+      pending: string,
+      id: string,
+    ): Result<number, Context>;
+    /** lua/providerState-5.lua. */
+    providerState(
+      budget: string,
+      calls: string,
+      waiting: string,
+      leases: string,
+      pending: string,
+    ): Result<string[], Context>;
   }
 }

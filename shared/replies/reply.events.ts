@@ -5,8 +5,16 @@ import type { ReplyEnd, Usage } from './turn';
 
 /** Per-hop times of one reply, in milliseconds, reported with `done`. */
 export interface ReplyTimings {
+  /** Enqueued to taken by a worker. */
   queueWaitMs: number;
+  /** Taken to ready to call the LLM (prompt built). */
   pickupMs: number;
+  /**
+   * Waiting for the fleet's shared LLM budget (and out a 429's pause) before the call that answered.
+   * Optional: replies that ended before it was reported do not carry it.
+   */
+  providerWaitMs?: number;
+  /** The call to its first token. */
   llmFirstTokenMs: number;
   totalMs: number;
 }

@@ -9,6 +9,11 @@ export interface ProviderBudget {
   readonly tokensPerMinute: number;
   /** Tokens one job spends (prompt and completion), on average. */
   readonly tokensPerJob: number;
+  /**
+   * Calls waiting for the budget now, fleet-wide: above 0 the budget is spent as fast as it comes
+   * back, and another worker would only wait too. Absent when not known.
+   */
+  readonly waiting?: number;
 }
 
 /** What the queue's flow looked like at one decision: the trend and the service time come from these. */
@@ -113,16 +118,24 @@ export interface ProviderCap {
  * requests and tokens) × the service time, over the concurrency; at least 1 so a queue still drains.
  */
 export function providerCap(budget: ProviderBudget, service: number, concurrency: number): ProviderCap {
+  const { jobsPerSecond, limit } = budgetRate(budget);
+  const workers = Math.max(1, Math.ceil((jobsPerSecond * service) / concurrency));
+  return { workers, limit };
+}
+
+/** The jobs per second the budget allows (the tighter of requests and tokens), and that limit in words. */
+export function budgetRate(budget: ProviderBudget): { jobsPerSecond: number; limit: string } {
   const byRequests = budget.requestsPerMinute / 60;
   const byTokens = budget.tokensPerJob > 0 ? budget.tokensPerMinute / budget.tokensPerJob / 60 : byRequests;
-  const jobsPerSecond = Math.max(0, Math.min(byRequests, byTokens));
-  const workers = Math.max(1, Math.ceil((jobsPerSecond * service) / concurrency));
   const limit =
     byTokens < byRequests
       ? `${count(budget.tokensPerMinute)} tokens/min at ${count(budget.tokensPerJob)} per job`
       : `${count(budget.requestsPerMinute)} requests/min`;
-  return { workers, limit };
+  return { jobsPerSecond: Math.max(0, Math.min(byRequests, byTokens)), limit };
 }
+
+/** True when calls are waiting for the budget now: the provider, not the fleet, is the limit. */
+export const budgetSpent = (budget: ProviderBudget): boolean => (budget.waiting ?? 0) > 0;
 
 /** True when the budget is a usable set of limits. */
 export function validBudget(budget: ProviderBudget | undefined): budget is ProviderBudget {

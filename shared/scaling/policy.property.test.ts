@@ -62,11 +62,14 @@ const historyArb: fc.Arbitrary<Decision[]> = fc
       .sort((a, b) => a.at - b.at),
   );
 
-const budgetArb: fc.Arbitrary<ProviderBudget> = fc.record({
-  requestsPerMinute: fc.integer({ min: 0, max: 100_000 }),
-  tokensPerMinute: fc.integer({ min: 0, max: 10_000_000 }),
-  tokensPerJob: fc.integer({ min: 1, max: 5000 }),
-});
+const budgetArb: fc.Arbitrary<ProviderBudget> = fc
+  .record({
+    requestsPerMinute: fc.integer({ min: 0, max: 100_000 }),
+    tokensPerMinute: fc.integer({ min: 0, max: 10_000_000 }),
+    tokensPerJob: fc.integer({ min: 1, max: 5000 }),
+    waiting: fc.option(fc.integer({ min: 0, max: 500 }), { nil: undefined }),
+  })
+  .map(({ waiting, ...budget }) => ({ ...budget, ...(waiting !== undefined && { waiting }) }));
 
 const inputArb: fc.Arbitrary<ScalingInput> = fc
   .record({
@@ -207,6 +210,27 @@ describe('decide (properties)', () => {
         // It may hold above it (the window, min) but never grows past it.
         expect(d.desired).toBeLessThanOrEqual(Math.max(cap, c.min, Math.min(input.currentWorkers, c.max)));
       }),
+    );
+  });
+
+  it('never adds workers while calls wait for the provider budget (but keeps one for a queue)', () => {
+    fc.assert(
+      fc.property(
+        configArb,
+        inputArb,
+        budgetArb,
+        historyArb,
+        fc.integer({ min: 1, max: 500 }),
+        (c, input, budget, history, waiting) => {
+          const d = decide({ ...input, provider: { ...budget, waiting } }, c, history);
+          expect(d.rawDesired).toBeLessThanOrEqual(Math.max(1, input.currentWorkers));
+          expect(d.desired).toBeLessThanOrEqual(Math.max(c.min, 1, input.currentWorkers));
+          // When the budget is what held it back, the reason says so.
+          const { provider: _, ...without } = input;
+          if (decide(without, c, history).rawDesired > Math.max(1, input.currentWorkers))
+            expect(d.reason).toContain('provider budget');
+        },
+      ),
     );
   });
 

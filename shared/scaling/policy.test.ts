@@ -356,6 +356,33 @@ describe('decide with a provider budget', () => {
     );
   });
 
+  it('adds no worker while calls wait for the budget, before any service time is known', () => {
+    // A burst: 300 replies at once, 40 of them waiting for 20 requests/min inside the 2 workers.
+    const provider = { requestsPerMinute: 20, tokensPerMinute: 1e6, tokensPerJob: 600, waiting: 40 };
+    const d = decide(input({ backlog: 300, oldestAgeSeconds: 9, currentWorkers: 2, provider }), chat, []);
+    expect(d.desired).toBe(2);
+    expect(d.reason).toBe(
+      'Backlog 300 at 16 per worker wants 19; oldest job waited 9 s, over the 2 s SLO, wants 9; ' +
+        'provider budget: 20 requests/min; 2 workers already use it: hold at 2 workers.',
+    );
+    expect(
+      decide(input({ backlog: 300, oldestAgeSeconds: 9, currentWorkers: 1, provider }), chat, []).reason,
+    ).toContain('provider budget: 20 requests/min; 1 worker already uses it: hold at 1 worker.');
+    // The same with nothing waiting for the budget: the budget says nothing yet, the fleet grows.
+    expect(
+      decide(
+        input({
+          backlog: 300,
+          oldestAgeSeconds: 9,
+          currentWorkers: 2,
+          provider: { ...provider, waiting: 0 },
+        }),
+        chat,
+        [],
+      ).desired,
+    ).toBe(6);
+  });
+
   it('says nothing of a budget that does not bind', () => {
     const provider = { requestsPerMinute: 1e6, tokensPerMinute: 1e9, tokensPerJob: 1 };
     expect(

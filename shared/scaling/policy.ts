@@ -1,6 +1,8 @@
 import type { FleetScaling } from './fleets.config';
 import {
   arrivalTrend,
+  budgetRate,
+  budgetSpent,
   type FlowPoint,
   flowWant,
   type ProviderBudget,
@@ -32,7 +34,9 @@ export type { ProviderBudget } from './policy.flow';
  *    crossed; √ of the busy slots is added for the randomness of arrivals and job times.
  *    `rawDesired = max(backlog, age, flow)`.
  * 4. The provider cap: with the LLM provider's budget known, never more workers than the budget
- *    keeps busy, `ceil(budget jobs/s × service time / concurrency)`: more would only collect 429s.
+ *    keeps busy, `ceil(budget jobs/s × service time / concurrency)`: more would only collect 429s
+ *    (or, sharing the budget, wait for it). While calls wait for the budget it is spent as fast as
+ *    it comes back, so no more workers than now (at least 1), whatever the service time says.
  * 5. Up is fast: no window, at most +100 % or +maxStepUp per decision, whichever is larger.
  * 6. Down is slow: only when every decision in the last scaleDownWindowSeconds (and the window is
  *    fully observed) wanted fewer workers than now, never below what any of them wanted, and at
@@ -151,15 +155,18 @@ function want(
     raw = Math.max(raw, wanted.workers);
   }
 
-  if (service !== undefined && validBudget(input.provider)) {
-    const cap = providerCap(input.provider, service, config.concurrency);
-    if (raw > cap.workers) {
+  if (validBudget(input.provider)) {
+    const { limit } = budgetRate(input.provider);
+    let cap =
+      service === undefined ? Infinity : providerCap(input.provider, service, config.concurrency).workers;
+    if (budgetSpent(input.provider)) cap = Math.min(cap, Math.max(1, current));
+    if (raw > cap) {
       parts.push(
-        current >= cap.workers
-          ? `provider budget: ${cap.limit}; ${workers(cap.workers)} already use it`
-          : `provider budget: ${cap.limit} keeps ${workers(cap.workers)} busy`,
+        current >= cap
+          ? `provider budget: ${limit}; ${workers(cap)} already ${cap === 1 ? 'uses' : 'use'} it`
+          : `provider budget: ${limit} keeps ${workers(cap)} busy`,
       );
-      raw = cap.workers;
+      raw = cap;
     }
   }
   return { raw, parts };

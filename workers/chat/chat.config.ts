@@ -21,6 +21,9 @@ export const ChatWorkerEnv = Type.Object({
   CHAT_STALLED_INTERVAL_MS: Type.Integer({ minimum: 500, default: 15_000 }),
   // Abort an LLM call that runs longer than this.
   LLM_TIMEOUT_MS: Type.Integer({ minimum: 1000, default: 90_000 }),
+  // 429s one reply attempt waits out (each pausing the whole fleet until the provider's reset)
+  // before the job's own retry takes over.
+  LLM_MAX_REFUSALS: Type.Integer({ minimum: 0, maximum: 1000, default: 10 }),
   // Tokens after the first are appended to the reply stream in batches at most this far apart.
   TOKEN_BATCH_MS: Type.Integer({ minimum: 0, maximum: 1000, default: 20 }),
   // Seconds a finished reply stream stays readable (for resume).

@@ -5,6 +5,7 @@ import { createDb } from '../../shared/db/database';
 import { catalog } from '../../shared/jobs/catalog';
 import type { ChatJob } from '../../shared/jobs/chat.job';
 import { createShutdown, once, type Shutdown } from '../../shared/lifecycle/shutdown';
+import { createProviderBudget } from '../../shared/provider/provider.budget';
 import { createRedis } from '../../shared/redis/connection';
 import { assertNoEviction } from '../../shared/redis/eviction.check';
 import { redisKeys } from '../../shared/redis/keys';
@@ -68,7 +69,16 @@ export async function startChatWorker(
     cancels.start(),
     config.SQS_WRITES_QUEUE_URL ? undefined : writesQueue.load(),
   ]);
-  const openai = new OpenAI({ apiKey: config.OPENAI_API_KEY, baseURL: config.OPENAI_BASE_URL });
+  // The client retries nothing itself: a 429 is the fleet's to wait out through the shared budget
+  // (a retry of the client's own would spend budget every other worker is waiting for), anything
+  // else the job's.
+  const openai = new OpenAI({
+    apiKey: config.OPENAI_API_KEY,
+    baseURL: config.OPENAI_BASE_URL,
+    maxRetries: 0,
+  });
+  // A call's lease outlasts its timeout, so only a dead worker's call lapses.
+  const budget = createProviderBudget(redis, keys, { callLeaseMs: config.LLM_TIMEOUT_MS + 30_000 });
 
   const handler = createReplyHandler({
     redis,
@@ -83,6 +93,8 @@ export async function startChatWorker(
     turns: { max: config.TURNS_MAX, ttlSeconds: config.TURNS_TTL_S },
     writes,
     cancels,
+    budget,
+    maxRefusals: config.LLM_MAX_REFUSALS,
     metrics,
     log,
   });

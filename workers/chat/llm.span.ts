@@ -21,6 +21,12 @@ export function startLlmSpan(model: string) {
   return {
     /** Runs `fn` with the span active, so the client's request is traced under it. */
     run: <T>(fn: () => T): T => context.with(active, fn),
+    /** The call waited this long for the fleet's shared provider budget (and out `refusals` 429s). */
+    waitedForBudget(waitedMs: number, refusals: number) {
+      span.setAttribute('llm.provider_wait_ms', waitedMs);
+      if (refusals > 0) span.setAttribute('llm.rate_limited', refusals);
+      span.addEvent('provider_budget_granted');
+    },
     firstToken(ttftMs: number) {
       span.setAttribute('llm.ttft_ms', ttftMs);
       span.addEvent('first_token');

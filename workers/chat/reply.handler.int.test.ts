@@ -7,6 +7,7 @@ import type { Db } from '../../shared/db/database';
 import { insertMessages } from '../../shared/db/messages.repository';
 import type { ChatJob } from '../../shared/jobs/chat.job';
 import type { WriteMessage, WriteOf } from '../../shared/jobs/writes.messages';
+import { createProviderBudget } from '../../shared/provider/provider.budget';
 import { createRedis } from '../../shared/redis/connection';
 import { decodeEntry } from '../../shared/replies/reply.events';
 import { turnRows, turnWrite } from '../../shared/replies/turn';
@@ -76,6 +77,8 @@ describe.each(dialects)('reply handler on %s', (dialect) => {
       turns: { max: 20, ttlSeconds: 60 },
       writes: { send: async (m) => void sent.push(m), sendBatch: async (ms) => void sent.push(...ms) },
       cancels,
+      budget: createProviderBudget(redis, keys, { callLeaseMs: 60_000 }),
+      maxRefusals: 10,
       metrics: createChatMetrics(createRegistry('chat-worker')),
       log,
     });

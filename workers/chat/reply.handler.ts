@@ -4,6 +4,7 @@ import OpenAI from 'openai';
 import type { Db } from '../../shared/db/database';
 import { assertPayload } from '../../shared/jobs/catalog';
 import type { ChatJob } from '../../shared/jobs/chat.job';
+import type { ProviderBudget } from '../../shared/provider/provider.budget';
 import type { RedisKeys } from '../../shared/redis/keys';
 import { isRedisFull, retryWhileFull } from '../../shared/redis/redis.full';
 import {
@@ -26,6 +27,7 @@ import type { ChatMetrics } from './chat.metrics';
 import { readCompletion } from './completion.reader';
 import { type LlmSpan, startLlmSpan } from './llm.span';
 import { buildPrompt } from './prompt.builder';
+import { callWithinBudget } from './provider.call';
 import { createContinuation } from './stream.continuation';
 import { createTokenBatcher } from './token.batcher';
 
@@ -42,6 +44,10 @@ export interface ReplyHandlerDeps {
   turns: TurnsPolicy;
   writes: WritesProducer;
   cancels: CancelRegistry;
+  /** The provider's rate-limit budget the whole fleet shares. */
+  budget: ProviderBudget;
+  /** 429s one attempt waits out (each pausing the fleet) before its job's own retry takes over. */
+  maxRefusals: number;
   metrics: ChatMetrics;
   log: Logger;
 }
@@ -163,29 +169,45 @@ export function createReplyHandler(deps: ReplyHandlerDeps) {
     let firstTokenAt = 0;
     let lastTokenAt = 0;
     let llmStartedAt = 0;
+    let budgetAskedAt = 0;
+    let providerWaitMs = 0;
     let llm: LlmSpan | undefined;
     try {
       const prompt = await buildPrompt({ db: deps.db, maxTurns: deps.turns.max }, data, {
         turns: turnList.map((t) => JSON.parse(t) as RecentMessage),
         complete: complete === 1,
       });
-      llmStartedAt = Date.now();
+      budgetAskedAt = Date.now();
       llm = startLlmSpan(deps.model);
       const span = llm;
-      const response = await span.run(() =>
-        deps.openai.chat.completions
-          .create(
-            {
-              model: deps.model,
-              messages: prompt.messages,
-              stream: true,
-              stream_options: { include_usage: true },
-              max_tokens: deps.maxTokens,
-            },
-            { signal: controller.signal, timeout: deps.llmTimeoutMs, maxRetries: 0 },
-          )
-          .asResponse(),
+      const called = await callWithinBudget(
+        { budget: deps.budget, log, maxRefusals: deps.maxRefusals },
+        data.replyId,
+        promptTokens(prompt.messages) + deps.maxTokens,
+        controller.signal,
+        () => {
+          llmStartedAt = Date.now();
+          return span.run(() =>
+            deps.openai.chat.completions
+              .create(
+                {
+                  model: deps.model,
+                  messages: prompt.messages,
+                  stream: true,
+                  stream_options: { include_usage: true },
+                  max_tokens: deps.maxTokens,
+                },
+                // No retries of the client's own: a 429 is the fleet's to wait out (callWithinBudget),
+                // anything else the job's.
+                { signal: controller.signal, timeout: deps.llmTimeoutMs, maxRetries: 0 },
+              )
+              .asResponse(),
+          );
+        },
       );
+      providerWaitMs = called.waitedMs;
+      if (called.waitedMs > 0) span.waitedForBudget(called.waitedMs, called.refusals);
+      const response = called.response;
       await readCompletion(response, (chunk) => {
         const choice = chunk.choices[0];
         if (choice?.finish_reason) finishReason = choice.finish_reason;
@@ -229,12 +251,14 @@ export function createReplyHandler(deps: ReplyHandlerDeps) {
       const endedAt = Date.now();
       const timings = {
         queueWaitMs: Math.max(0, (job.processedOn ?? startedAt) - data.enqueuedAt),
-        pickupMs: Math.max(0, llmStartedAt - (job.processedOn ?? startedAt)),
+        pickupMs: Math.max(0, budgetAskedAt - (job.processedOn ?? startedAt)),
+        providerWaitMs,
         llmFirstTokenMs: firstTokenAt ? firstTokenAt - llmStartedAt : 0,
         totalMs: endedAt - data.enqueuedAt,
       };
       observeTraced(metrics.hop, timings.queueWaitMs / 1000, { hop: 'queue_wait' });
       observeTraced(metrics.hop, timings.pickupMs / 1000, { hop: 'pickup' });
+      observeTraced(metrics.hop, timings.providerWaitMs / 1000, { hop: 'provider_wait' });
       observeTraced(metrics.hop, timings.llmFirstTokenMs / 1000, { hop: 'llm_first_token' });
       if (usage && firstTokenAt && lastTokenAt > firstTokenAt) {
         metrics.tokensPerSecond.observe(usage.completionTokens / ((lastTokenAt - firstTokenAt) / 1000));
@@ -326,8 +350,19 @@ export function createReplyHandler(deps: ReplyHandlerDeps) {
       throw error;
     } finally {
       deps.cancels.release(data.replyId);
+      // The call no longer counts as running against the shared budget.
+      deps.budget.release(data.replyId).catch((error) => {
+        log.warn({ err: error, replyId: data.replyId }, 'could not release the provider call');
+      });
     }
   };
+}
+
+/** Prompt tokens as the provider counts them against its budget, roughly: 4 characters a token. */
+function promptTokens(messages: readonly { content?: unknown }[]): number {
+  let chars = 0;
+  for (const m of messages) chars += typeof m.content === 'string' ? m.content.length : 0;
+  return Math.ceil(chars / 4);
 }
 
 /** Rate limits, server errors, timeouts and cut connections are worth another attempt; a 4xx is not. */
