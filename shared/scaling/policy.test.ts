@@ -231,6 +231,27 @@ describe('decide', () => {
     );
   });
 
+  it('never grows the fleet while holding back a scale-down', () => {
+    // A worker died since the last decision wanted two; nothing is queued, the window is zero.
+    const d = decide(
+      { backlog: 0, oldestAgeSeconds: null, currentWorkers: 1, startingWorkers: 0, now: NOW },
+      { ...sleepy, scaleDownWindowSeconds: 0, maxStepDown: 1, max: 2 },
+      [
+        {
+          at: NOW,
+          current: 2,
+          rawDesired: 2,
+          desired: 2,
+          direction: 'hold',
+          reason: '',
+          clamps: [],
+          metricFailed: false,
+        },
+      ],
+    );
+    expect(d.desired).toBeLessThanOrEqual(1);
+  });
+
   it('says why it holds on a failed read', () => {
     const d = decide(input({ metricError: 'connect ECONNREFUSED', currentWorkers: 2 }), chat, []);
     expect(d.reason).toBe('Queue metrics unavailable (connect ECONNREFUSED); holding at 2 workers.');

@@ -284,8 +284,9 @@ function scaleDown(
     return current;
   }
 
-  // Never go below what any decision in the window wanted: the window is a max, not a vote.
-  const floor = Math.max(raw, ...inWindow.map((d) => d.rawDesired));
+  // Never go below what any decision in the window wanted: the window is a max, not a vote. Nor
+  // above the fleet as it is: holding back a scale-down never grows the fleet.
+  const floor = Math.min(current, Math.max(raw, ...inWindow.map((d) => d.rawDesired)));
   if (floor > raw) {
     clamps.push({ kind: 'window', from: raw, to: floor });
     notes.push(`the scale-down window still wants ${floor}`);
