@@ -4,13 +4,12 @@ import { buildRuntime } from '../scripts/build';
 import { exitCodes } from '../shared/process/run.process';
 import { createClient, eventually } from './harness/client';
 import { type Launcher, startLauncher } from './harness/launcher';
+import { CONSUMER, PRODUCER, traceOfOneMessage } from './harness/message.trace';
 import { type ReceivedSpan, startOtlpReceiver } from './harness/otlp.receiver';
 import { portIsFree } from './harness/ports';
 import { descendantsOf, isRunning, processesWithEnv } from './harness/process.tree';
 
 const SERVER = 2;
-const PRODUCER = 4;
-const CONSUMER = 5;
 
 interface Status {
   fleets: { name: string; workers: { metricsUrl: string | null; state: string }[] }[];
@@ -42,34 +41,12 @@ describe('npm start', () => {
 
   it('traces one chat message through every process as one connected trace', async () => {
     const alice = await createClient(launcher.baseUrl).guest();
-    const conversationId = await alice.conversation();
-    const sent = await alice.request('POST', `/api/conversations/${conversationId}/messages`, {
-      content: 'Hello, trace me through npm start',
-    });
-    expect(sent.status).toBe(202);
-    const traceId = sent.headers.get('x-trace-id') as string;
-    expect(traceId).toMatch(/^[0-9a-f]{32}$/);
-    const { events } = await alice.stream(sent.json.replyId);
-    expect(events.at(-1)?.event).toBe('done');
-
-    const inTrace = () => receiver.spans.filter((s) => s.traceId === traceId);
-    const batchLinked = () =>
-      receiver.spans.find((s) => s.name === 'writer.batch' && s.links.some((l) => l.traceId === traceId));
-    const connected = (spans: ReceivedSpan[]) => {
-      const ids = new Set(spans.map((s) => s.spanId));
-      return spans.every((s) => !s.parentSpanId || ids.has(s.parentSpanId));
-    };
-    await eventually(
-      async () => ({ batch: batchLinked(), spans: inTrace() }),
-      ({ batch, spans }) =>
-        batch !== undefined &&
-        connected(spans) &&
-        spans.some((s) => s.service === 'chat-worker' && s.kind === CONSUMER) &&
-        spans.some((s) => s.service === 'chat-worker' && s.kind === PRODUCER) &&
-        spans.some((s) => s.name === 'llm.chat'),
-      30_000,
+    const { traceId, spans, batch } = await traceOfOneMessage(
+      alice,
+      receiver,
+      'Hello, trace me through npm start',
+      { also: (spans) => spans.some((s) => s.name === 'llm.chat'), timeoutMs: 30_000 },
     );
-    const spans = inTrace();
     const byId = new Map(spans.map((s) => [s.spanId, s]));
     const one = (what: string, match: (s: ReceivedSpan) => boolean) => {
       const found = spans.find(match);
@@ -90,7 +67,6 @@ describe('npm start', () => {
     expect(Number(llm.attributes['gen_ai.usage.output_tokens'])).toBeGreaterThan(0);
     one('the SQS send', (s) => s.service === 'chat-worker' && s.kind === PRODUCER && /send/.test(s.name));
     // The writer's batch is a trace of its own, linked to this message's.
-    const batch = batchLinked() as ReceivedSpan;
     expect(batch.service).toBe('writer-worker');
     // Every process of the stack on the message's path, the LLM simulator's side of the call included.
     expect(new Set([...spans.map((s) => s.service), batch.service])).toEqual(

@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, eventually } from './harness/client';
+import { CONSUMER, PRODUCER, traceOfOneMessage } from './harness/message.trace';
 import { type ReceivedSpan, startOtlpReceiver } from './harness/otlp.receiver';
 import { type SpawnedStack, startSpawnedStack } from './harness/spawned.stack';
 
 const SERVER = 2;
 const CLIENT = 3;
-const PRODUCER = 4;
-const CONSUMER = 5;
 
 describe('one chat message is one trace', () => {
   let receiver: Awaited<ReturnType<typeof startOtlpReceiver>>;
@@ -25,35 +24,9 @@ describe('one chat message is one trace', () => {
 
   it('follows a message from the gateway through the chat worker and the LLM to the writer', async () => {
     const alice = await createClient(stack.baseUrl).guest();
-    const conversationId = await alice.conversation();
-    const sent = await alice.request('POST', `/api/conversations/${conversationId}/messages`, {
-      content: 'Hello, trace me',
+    const { spans, batch } = await traceOfOneMessage(alice, receiver, 'Hello, trace me', {
+      timeoutMs: 20_000,
     });
-    expect(sent.status).toBe(202);
-    const traceId = sent.headers.get('x-trace-id');
-    expect(traceId).toMatch(/^[0-9a-f]{32}$/);
-    const { events } = await alice.stream(sent.json.replyId);
-    expect(events.at(-1)?.event).toBe('done');
-
-    const inTrace = () => receiver.spans.filter((s) => s.traceId === traceId);
-    const batchLinked = () =>
-      receiver.spans.find((s) => s.name === 'writer.batch' && s.links.some((l) => l.traceId === traceId));
-    // Spans arrive as each process exports them: wait for the writer's batch (the last hop) and
-    // for every span's parent (the job span ends after its children).
-    const connected = (spans: ReceivedSpan[]) => {
-      const ids = new Set(spans.map((s) => s.spanId));
-      return spans.every((s) => !s.parentSpanId || ids.has(s.parentSpanId));
-    };
-    await eventually(
-      async () => ({ batch: batchLinked(), spans: inTrace() }),
-      ({ batch, spans }) =>
-        batch !== undefined &&
-        connected(spans) &&
-        spans.some((s) => s.service === 'chat-worker' && s.kind === CONSUMER) &&
-        spans.some((s) => s.service === 'chat-worker' && s.kind === PRODUCER),
-      20_000,
-    );
-    const spans = inTrace();
     const byId = new Map(spans.map((s) => [s.spanId, s]));
     const one = (what: string, match: (s: ReceivedSpan) => boolean) => {
       const found = spans.filter(match);
@@ -90,7 +63,6 @@ describe('one chat message is one trace', () => {
     expect(send.name).toMatch(/send/);
 
     // The writer's batch starts its own trace and links to this one; the database work is its child.
-    const batch = batchLinked()!;
     expect(batch.service).toBe('writer-worker');
     expect(batch.kind).toBe(CONSUMER);
     const underBatch = receiver.spans.filter((s) => s.traceId === batch.traceId);
